@@ -1,0 +1,31 @@
+import { BuyerGroupMember } from './buyer-group-member.entity';
+import { BuyerGroupRefreshLog } from './buyer-group-refresh-log.entity';
+import { BuyerGroup } from './buyer-group.entity';
+import { Company } from './company.entity';
+import { DebeziumHeartbeat } from './debezium-heartbeat.entity';
+import { Person } from './person.entity';
+import { PipelineOperation } from './pipeline-operation.entity';
+import { WebhookEvent } from './webhook-event.entity';
+
+export {
+  BuyerGroup,
+  BuyerGroupMember,
+  BuyerGroupRefreshLog,
+  Company,
+  DebeziumHeartbeat,
+  Person,
+  PipelineOperation,
+  WebhookEvent,
+};
+
+/** Every entity, in the order the DataSource registers them. */
+export const ENTITIES = [
+  Company,
+  Person,
+  DebeziumHeartbeat,
+  BuyerGroup,
+  BuyerGroupMember,
+  WebhookEvent,
+  BuyerGroupRefreshLog,
+  PipelineOperation,
+] as const;

@@ -1,0 +1,7 @@
+import { UpstreamTables1795000000000 } from './1795000000000-UpstreamTables';
+import { PipelineTables1795000100000 } from './1795000100000-PipelineTables';
+
+export { PipelineTables1795000100000, UpstreamTables1795000000000 };
+
+/** Every migration, oldest first. Add new ones at the end; never edit a shipped one. */
+export const MIGRATIONS = [UpstreamTables1795000000000, PipelineTables1795000100000] as const;

@@ -1,0 +1,260 @@
+/**
+ * Environment configuration: each service declares a zod object whose keys ARE the
+ * environment variable names, and reads it once at start-up with `loadConfig`.
+ */
+import { z } from 'zod';
+
+export { z };
+
+/** The raw environment: every value a string, or absent. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A field reads one environment variable (a string, or nothing) and yields a typed value. */
+export type EnvField<T> = z.ZodType<T, string | undefined>;
+
+export interface ConfigIssue {
+  /** The environment variable, or `(environment)` for problems not tied to one. */
+  readonly variable: string;
+  readonly message: string;
+}
+
+/** Thrown by `loadConfig`; the message names every bad or missing variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(`Invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
+  }
+}
+
+/** Variable names whose values are never printed. */
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH/i;
+
+/** `scheme://user:password@…` → `scheme://user:***@…` (up to the last `@`, so odd passwords never leak). */
+export function redactUrlCredentials(value: string): string {
+  return value.replace(
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):(\S*)@/gi,
+    (_match, scheme: string, user: string) => `${scheme}${user}:***@`,
+  );
+}
+
+/** How a variable's value may appear in an error message. */
+export function displayEnvValue(variable: string, value: string): string {
+  if (SECRET_NAME.test(variable)) return '[redacted]';
+  const shown = redactUrlCredentials(value);
+  // a connection string with an `@` that is not a well-formed URL may still hold a password
+  if (shown === value && /(URL|URI|DSN)$/i.test(variable) && value.includes('@')) {
+    return '[redacted]';
+  }
+  return JSON.stringify(shown);
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
+
+interface FieldOptions<T> {
+  /** Used when the variable is unset or empty. Without it the variable is required. */
+  readonly default?: T;
+}
+
+/**
+ * The building block of every field: unset or empty (after trimming) means "use the default",
+ * anything else goes through `parse`, whose failure reason becomes the error message.
+ */
+export function envField<T>(
+  parse: (raw: string) => Parsed<T>,
+  options: FieldOptions<T> = {},
+): EnvField<T> {
+  return z
+    .string()
+    .optional()
+    .transform((input, ctx): T => {
+      const raw = input?.trim() ?? '';
+      if (raw === '') {
+        if (options.default !== undefined) return options.default;
+        ctx.issues.push({ code: 'custom', message: 'is required but not set', input });
+        return z.NEVER;
+      }
+      const parsed = parse(raw);
+      if (parsed.ok) return parsed.value;
+      ctx.issues.push({ code: 'custom', message: parsed.reason, input });
+      return z.NEVER;
+    });
+}
+
+/** An optional field: unset or empty yields `undefined`. */
+export function optionalEnvField<T>(parse: (raw: string) => Parsed<T>): EnvField<T | undefined> {
+  return z
+    .string()
+    .optional()
+    .transform((input, ctx): T | undefined => {
+      const raw = input?.trim() ?? '';
+      if (raw === '') return undefined;
+      const parsed = parse(raw);
+      if (parsed.ok) return parsed.value;
+      ctx.issues.push({ code: 'custom', message: parsed.reason, input });
+      return z.NEVER;
+    });
+}
+
+export const stringField = (options: FieldOptions<string> = {}): EnvField<string> =>
+  envField((raw) => ok(raw), options);
+
+export function intField(
+  options: FieldOptions<number> & { readonly min?: number; readonly max?: number } = {},
+): EnvField<number> {
+  const min = options.min ?? Number.MIN_SAFE_INTEGER;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const expected =
+    options.min !== undefined && options.max !== undefined
+      ? `an integer from ${min} to ${max}`
+      : options.min !== undefined
+        ? `an integer of at least ${min}`
+        : options.max !== undefined
+          ? `an integer of at most ${max}`
+          : 'an integer';
+  return envField((raw) => {
+    if (!/^[-+]?\d+$/.test(raw)) return fail(`expected ${expected}`);
+    const value = Number(raw);
+    return Number.isSafeInteger(value) && value >= min && value <= max
+      ? ok(value)
+      : fail(`expected ${expected}`);
+  }, options);
+}
+
+export const portField = (defaultPort?: number): EnvField<number> =>
+  intField({ min: 1, max: 65535, ...(defaultPort !== undefined ? { default: defaultPort } : {}) });
+
+export function booleanField(options: FieldOptions<boolean> = {}): EnvField<boolean> {
+  return envField((raw) => {
+    const value = raw.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(value)) return ok(true);
+    if (['false', '0', 'no', 'off'].includes(value)) return ok(false);
+    return fail('expected true or false');
+  }, options);
+}
+
+export function enumField<const T extends string>(
+  values: readonly T[],
+  options: FieldOptions<T> = {},
+): EnvField<T> {
+  return envField(
+    (raw) =>
+      (values as readonly string[]).includes(raw)
+        ? ok(raw as T)
+        : fail(`expected one of ${values.join(', ')}`),
+    options,
+  );
+}
+
+/** An absolute URL whose scheme is one of `protocols` (without the colon, e.g. `https`). */
+export function urlField(
+  protocols: readonly string[],
+  options: FieldOptions<string> = {},
+): EnvField<string> {
+  const expected = `expected a ${protocols.join(' or ')} URL`;
+  return envField((raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return fail(expected);
+    }
+    if (!protocols.includes(url.protocol.replace(/:$/, '')) || url.hostname === '') {
+      return fail(expected);
+    }
+    return ok(raw.replace(/\/+$/, ''));
+  }, options);
+}
+
+const HOST_PORT = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?):(\d{1,5})$/i;
+
+/** A comma-separated `host:port` list, e.g. `kafka-1:9092,kafka-2:9092`. */
+export function hostPortListField(options: FieldOptions<string[]> = {}): EnvField<string[]> {
+  return envField((raw) => {
+    const entries = raw.split(',').map((entry) => entry.trim());
+    if (entries.some((entry) => entry === '')) {
+      return fail('expected a comma-separated host:port list without empty entries');
+    }
+    const bad = entries.filter((entry) => {
+      const match = HOST_PORT.exec(entry);
+      const port = Number(match?.[1]);
+      return !match || port < 1 || port > 65535;
+    });
+    if (bad.length > 0) {
+      return fail(
+        `expected host:port entries, bad: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+      );
+    }
+    return ok(entries);
+  }, options);
+}
+
+/** A duration in milliseconds (a non-negative integer). */
+export const durationMsField = (defaultMs: number): EnvField<number> =>
+  intField({ min: 0, default: defaultMs });
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_DATABASE_URL = 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups';
+export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:59092'];
+export const DEFAULT_SCHEMA_REGISTRY_URL = 'http://127.0.0.1:58081/apis/ccompat/v7';
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/** `DATABASE_URL`: a postgres:// (or postgresql://) URL. */
+export const databaseUrlField: EnvField<string> = urlField(['postgres', 'postgresql'], {
+  default: DEFAULT_DATABASE_URL,
+});
+
+/** The variables every service reads (docs/conventions.md). */
+export function baseServiceConfigShape(serviceName: string, defaultPort: number) {
+  return {
+    HTTP_HOST: stringField({ default: '127.0.0.1' }),
+    HTTP_PORT: portField(defaultPort),
+    LOG_LEVEL: enumField(LOG_LEVELS, { default: 'info' }),
+    KAFKA_BROKERS: hostPortListField({ default: DEFAULT_KAFKA_BROKERS }),
+    KAFKA_CLIENT_ID: stringField({ default: serviceName }),
+    SCHEMA_REGISTRY_URL: urlField(['http', 'https'], { default: DEFAULT_SCHEMA_REGISTRY_URL }),
+    SHUTDOWN_TIMEOUT_MS: durationMsField(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+  };
+}
+
+/** The typed result of the base shape. */
+export type BaseServiceConfig = {
+  [K in keyof ReturnType<typeof baseServiceConfigShape>]: z.output<
+    ReturnType<typeof baseServiceConfigShape>[K]
+  >;
+};
+
+/** The typed configuration a schema produces. */
+export type ConfigOf<S extends z.ZodType> = z.output<S>;
+
+function describeIssue(issue: z.core.$ZodIssue, env: Env): ConfigIssue {
+  const key = issue.path[0];
+  if (typeof key !== 'string') return { variable: '(environment)', message: issue.message };
+  const value = env[key];
+  // zod's own issues (a schema not built from these fields) get a plain wording
+  const message =
+    value === undefined && issue.code === 'invalid_type'
+      ? 'is required but not set'
+      : issue.message;
+  return {
+    variable: key,
+    message:
+      value === undefined || value.trim() === ''
+        ? message
+        : `${message}, got ${displayEnvValue(key, value)}`,
+  };
+}
+
+/**
+ * Validates `env` against `schema` once and returns the typed configuration.
+ * Throws a `ConfigError` naming every bad or missing variable; secret values are never shown.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return Object.freeze(result.data) as z.output<S>;
+  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, env)));
+}

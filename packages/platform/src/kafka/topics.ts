@@ -1,0 +1,118 @@
+/**
+ * The topic catalogue: every topic the pipeline owns, declared once.
+ * Provisioning creates them from here and services take their names from here,
+ * so a name is never spelled twice.
+ *
+ * All company-keyed topics share one partition count: a company hashes to the same
+ * partition number at every stage, which keeps its events in order end to end.
+ */
+export const COMPANY_PARTITIONS = 6;
+
+export interface TopicDeclaration {
+  readonly name: string;
+  readonly partitions: number;
+  /** Broker-side topic configs, as Kafka names them. */
+  readonly config: Readonly<Record<string, string>>;
+  /** Avro value schema file under schemas/, when the topic carries Avro values. */
+  readonly valueSchema?: string;
+  readonly description: string;
+}
+
+const retained = (days: number): Record<string, string> => ({
+  'cleanup.policy': 'delete',
+  'retention.ms': String(days * 24 * 60 * 60 * 1000),
+});
+
+/** Keyed state: the broker keeps the newest record per key forever. */
+const compacted: Record<string, string> = {
+  'cleanup.policy': 'compact',
+  'min.cleanable.dirty.ratio': '0.1',
+  'segment.ms': String(60 * 60 * 1000),
+};
+
+export const Topics = {
+  cdcPeople: 'cdc.public.people',
+  cdcCompanies: 'cdc.public.companies',
+  personChanges: 'person-changes',
+  refreshRequests: 'refresh-requests',
+  buyerGroupDiscovered: 'buyer-group.discovered',
+  buyerGroupEnriched: 'buyer-group.enriched',
+  buyerGroupResearched: 'buyer-group.researched',
+  buyerGroups: 'buyer-groups',
+  buyerGroupChanges: 'buyer-group.changes',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/** The consuming stages; each has its own retry tiers and dead-letter topic. */
+export const Stages = ['refresher', 'enricher', 'sink'] as const;
+export type Stage = (typeof Stages)[number];
+
+/** Backoff tiers of the predecessor's retry schedule (2 s, 4 s, 8 s). */
+export const RETRY_DELAYS_MS = [2000, 4000, 8000] as const;
+
+export const retryTopic = (stage: Stage, delayMs: number): string =>
+  `${stage}.retry.${delayMs / 1000}s`;
+export const deadLetterTopic = (stage: Stage): string => `${stage}.dlq`;
+/** Paid refreshes inside the cooldown window wait here until it ends. */
+export const deferredTopic = 'refresher.deferred';
+
+const pipeline = (
+  name: string,
+  description: string,
+  config: Record<string, string>,
+  valueSchema?: string,
+): TopicDeclaration => ({
+  name,
+  partitions: COMPANY_PARTITIONS,
+  config,
+  description,
+  ...(valueSchema ? { valueSchema } : {}),
+});
+
+export const topicCatalogue: readonly TopicDeclaration[] = [
+  // Debezium writes these; pre-created because KRaft auto-creation races kafkajs.
+  pipeline(Topics.cdcPeople, 'Debezium change events of public.people', retained(7)),
+  pipeline(Topics.cdcCompanies, 'Debezium change events of public.companies', retained(7)),
+  pipeline(
+    Topics.personChanges,
+    'Verified provider webhooks, keyed by company id',
+    retained(7),
+    'person-change.avsc',
+  ),
+  pipeline(
+    Topics.refreshRequests,
+    'Manual refresh requests, keyed by company id',
+    retained(7),
+    'refresh-request.avsc',
+  ),
+  pipeline(
+    Topics.buyerGroupDiscovered,
+    'Discovered buyer groups, keyed by company id',
+    retained(3),
+  ),
+  pipeline(Topics.buyerGroupEnriched, 'Enriched buyer groups, keyed by company id', retained(3)),
+  pipeline(
+    Topics.buyerGroupResearched,
+    'Researched buyer groups, keyed by company id',
+    retained(3),
+  ),
+  pipeline(
+    Topics.buyerGroups,
+    'Latest saved buyer group per company (compacted)',
+    compacted,
+    'buyer-group.avsc',
+  ),
+  pipeline(Topics.buyerGroupChanges, 'Member changes of saved buyer groups', retained(7)),
+  pipeline(deferredTopic, 'Paid refreshes deferred to the end of the cooldown', retained(7)),
+  ...Stages.flatMap((stage) => [
+    ...RETRY_DELAYS_MS.map((delay) =>
+      pipeline(retryTopic(stage, delay), `${stage} retries after ${delay} ms`, retained(7)),
+    ),
+    pipeline(
+      deadLetterTopic(stage),
+      `${stage} dead letters, with reason and attempts`,
+      retained(30),
+    ),
+  ]),
+];

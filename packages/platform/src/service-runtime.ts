@@ -1,0 +1,130 @@
+/**
+ * The wiring every service shares: config, logger, metrics, ops server, Kafka client and an
+ * idempotent producer, readiness, and graceful shutdown. A service's main only adds its own.
+ */
+import type { z } from 'zod';
+import { loadConfig, type BaseServiceConfig, type Env } from './config';
+import { cachedCheck, createReadiness } from './health';
+import { createKafka, createProducer, type Kafka, type Producer } from './kafka/client';
+import { kafkaHealthResource } from './kafka/health';
+import { logStartupFailure, processHooks, runService } from './lifecycle';
+import type { LifecyclePart, ProcessHooks } from './lifecycle';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { startOpsServer } from './ops-server';
+import type { ServiceResource } from './resource';
+
+export interface ServiceContext<C extends BaseServiceConfig> {
+  readonly name: string;
+  readonly config: C;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly kafka: Kafka;
+  /** Connected, idempotent; disconnected on shutdown after everything `setup` returned. */
+  readonly producer: Producer;
+}
+
+export interface ServiceDefinition<C extends BaseServiceConfig> {
+  readonly name: string;
+  readonly configSchema: z.ZodType<C, unknown>;
+  /**
+   * Opens the service's own resources once Kafka is connected. They stop in reverse order,
+   * before the producer; those with a `check` take part in readiness.
+   */
+  readonly setup?: (
+    context: ServiceContext<C>,
+  ) => Promise<readonly ServiceResource[]> | readonly ServiceResource[];
+}
+
+/**
+ * Starts the shared runtime and the service's resources; resolves to the parts in start order:
+ * ops server, Kafka admin (readiness probe), producer, the service's resources, and a
+ * readiness gate, so shutdown first turns /readyz to 503 and closes the HTTP server last.
+ */
+export async function startServiceRuntime<C extends BaseServiceConfig>(
+  definition: ServiceDefinition<C>,
+  config: C,
+  logger: Logger,
+): Promise<LifecyclePart[]> {
+  const { name } = definition;
+  logger.info(`starting ${name}`, {
+    event: 'starting',
+    httpHost: config.HTTP_HOST,
+    httpPort: config.HTTP_PORT,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    kafkaClientId: config.KAFKA_CLIENT_ID,
+  });
+  const parts: LifecyclePart[] = [];
+  const metrics = createMetrics(name);
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    logger,
+  });
+  const kafkaHealth = kafkaHealthResource(kafka);
+  const readiness = createReadiness([cachedCheck(kafkaHealth)], logger);
+
+  const ops = await startOpsServer({
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    isReady: () => readiness.isReady(),
+    logger,
+  });
+  parts.push({ name: 'ops-server', stop: () => ops.close() }, kafkaHealth);
+
+  const producer = createProducer(kafka);
+  await producer.connect();
+  parts.push({ name: 'kafka-producer', stop: () => producer.disconnect() });
+
+  const resources =
+    (await definition.setup?.({ name, config, logger, metrics, kafka, producer })) ?? [];
+  for (const resource of resources) {
+    parts.push(resource);
+    const check = resource.check?.bind(resource);
+    if (check) readiness.addCheck(cachedCheck({ name: resource.name, check }));
+  }
+
+  parts.push({ name: 'readiness-gate', stop: async () => readiness.markDraining() });
+  readiness.markStarted();
+  return parts;
+}
+
+export interface LaunchOptions {
+  readonly env?: Env;
+  readonly hooks?: Partial<ProcessHooks>;
+  /** Where log lines go (stdout unless given). */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/**
+ * A service's whole main: reads the config once, then runs the service until SIGTERM/SIGINT.
+ * A bad config is one log line and exit 1. Resolves with the exit code.
+ */
+export async function launchService<C extends BaseServiceConfig>(
+  definition: ServiceDefinition<C>,
+  options: LaunchOptions = {},
+): Promise<number> {
+  const hooks: ProcessHooks = { ...processHooks, ...options.hooks };
+  let config: C;
+  try {
+    config = loadConfig(definition.configSchema, options.env ?? process.env);
+  } catch (error) {
+    const logger = createLogger({ service: definition.name, stream: options.logStream });
+    logStartupFailure(logger, definition.name, error);
+    hooks.exit(1);
+    return 1;
+  }
+  const logger = createLogger({
+    service: definition.name,
+    level: config.LOG_LEVEL,
+    stream: options.logStream,
+  });
+  return runService({
+    name: definition.name,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    hooks,
+    start: () => startServiceRuntime(definition, config, logger),
+  });
+}

@@ -1,0 +1,23 @@
+import { loadConfig } from '@bgs/platform';
+import { configSchema } from './config';
+
+describe('enricher configSchema', () => {
+  it('reads exactly the documented variables', () => {
+    expect(Object.keys(configSchema.shape).sort()).toEqual([
+      'HTTP_HOST',
+      'HTTP_PORT',
+      'KAFKA_BROKERS',
+      'KAFKA_CLIENT_ID',
+      'LOG_LEVEL',
+      'SCHEMA_REGISTRY_URL',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]);
+  });
+
+  it('defaults to the conventions of docs/conventions.md', () => {
+    expect(loadConfig(configSchema, {})).toMatchObject({
+      HTTP_PORT: 58102,
+      KAFKA_CLIENT_ID: 'enricher',
+    });
+  });
+});

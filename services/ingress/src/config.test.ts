@@ -1,0 +1,25 @@
+import { loadConfig } from '@bgs/platform';
+import { configSchema } from './config';
+
+describe('ingress configSchema', () => {
+  it('reads exactly the documented variables', () => {
+    expect(Object.keys(configSchema.shape).sort()).toEqual([
+      'DATABASE_URL',
+      'HTTP_HOST',
+      'HTTP_PORT',
+      'KAFKA_BROKERS',
+      'KAFKA_CLIENT_ID',
+      'LOG_LEVEL',
+      'SCHEMA_REGISTRY_URL',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]);
+  });
+
+  it('defaults to the conventions of docs/conventions.md', () => {
+    expect(loadConfig(configSchema, {})).toMatchObject({
+      HTTP_PORT: 58100,
+      KAFKA_CLIENT_ID: 'ingress',
+      DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
+    });
+  });
+});
