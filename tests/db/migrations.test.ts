@@ -30,7 +30,8 @@ import { debeziumConnectorConfig } from '../../packages/provisioning/src/connect
 const PG_PORT = process.env.BGS_PG_PORT || '55432';
 const APP_URL =
   process.env.DATABASE_URL || `postgres://bgs_app:bgs_app@127.0.0.1:${PG_PORT}/buyergroups`;
-const ADMIN_URL = process.env.BGS_PG_ADMIN_URL || `postgres://postgres@127.0.0.1:${PG_PORT}/postgres`;
+const ADMIN_URL =
+  process.env.BGS_PG_ADMIN_URL || `postgres://postgres@127.0.0.1:${PG_PORT}/postgres`;
 
 const UPSTREAM_TABLES = ['companies', 'people', 'debezium_heartbeat'];
 const OUR_TABLES = [
@@ -155,9 +156,9 @@ async function expectSqlState(promise: Promise<unknown>, code: string, constrain
   expect(error).toBeInstanceOf(QueryFailedError);
   expect(sqlStateOf(error)).toBe(code);
   if (constraint !== undefined) {
-    expect((error as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint).toBe(
-      constraint,
-    );
+    expect(
+      (error as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint,
+    ).toBe(constraint);
   }
 }
 
@@ -199,7 +200,12 @@ describe('@bgs/db migrations on a real Postgres', () => {
 
   it('creates the keys that make replays harmless', async () => {
     const keys = await withClient(target().url, async (c) => {
-      const { rows } = await c.query<{ table_name: string; conname: string; contype: string; cols: string[] }>(
+      const { rows } = await c.query<{
+        table_name: string;
+        conname: string;
+        contype: string;
+        cols: string[];
+      }>(
         `SELECT con.conrelid::regclass::text AS table_name, con.conname, con.contype,
                 array_agg(att.attname::text ORDER BY k.ord) AS cols
            FROM pg_constraint con
@@ -330,7 +336,11 @@ describe('@bgs/db migrations on a real Postgres', () => {
     const log = { companyId: 'c1', generation: 3, reason: 'cdc', status: 'completed' as const };
     await repo.insert(log);
     await repo.insert({ ...log, generation: 4 });
-    await expectSqlState(repo.insert(log), '23505', 'uq_buyer_group_refresh_logs_company_generation');
+    await expectSqlState(
+      repo.insert(log),
+      '23505',
+      'uq_buyer_group_refresh_logs_company_generation',
+    );
   });
 
   it('round-trips rows through the entities, with bigint and numeric as numbers', async () => {
@@ -387,7 +397,13 @@ describe('@bgs/db migrations on a real Postgres', () => {
     });
     expect((await ops.findOneByOrFail({ idempotencyKey: 'enrich:c1:abc' })).costUsd).toBe(2.5);
     await expectSqlState(
-      ops.insert({ idempotencyKey: 'enrich:c1:abc', stage: 'enrich', companyId: 'c1', input: {}, status: 'pending' }),
+      ops.insert({
+        idempotencyKey: 'enrich:c1:abc',
+        stage: 'enrich',
+        companyId: 'c1',
+        input: {},
+        status: 'pending',
+      }),
       '23505',
       'uq_pipeline_operations_idempotency_key',
     );
@@ -404,9 +420,21 @@ describe('@bgs/db migrations on a real Postgres', () => {
       computedAt: new Date(),
     };
     const groups = source.getRepository(BuyerGroup);
-    await expectSqlState(groups.insert({ ...group, confidence: 10.5 }), '23514', 'ck_buyer_groups_confidence');
-    await expectSqlState(groups.insert({ ...group, cohesion: -1 }), '23514', 'ck_buyer_groups_cohesion');
-    await expectSqlState(groups.insert({ ...group, generation: -1 }), '23514', 'ck_buyer_groups_generation');
+    await expectSqlState(
+      groups.insert({ ...group, confidence: 10.5 }),
+      '23514',
+      'ck_buyer_groups_confidence',
+    );
+    await expectSqlState(
+      groups.insert({ ...group, cohesion: -1 }),
+      '23514',
+      'ck_buyer_groups_cohesion',
+    );
+    await expectSqlState(
+      groups.insert({ ...group, generation: -1 }),
+      '23514',
+      'ck_buyer_groups_generation',
+    );
     await expectSqlState(
       source.query(`INSERT INTO buyer_groups (company_id, workspace_id, generation, level, status, computed_at)
                     VALUES ('c2', 'ws1', 1, 'platinum', 'ready', now())`),
@@ -470,7 +498,9 @@ describe('@bgs/db migrations on a real Postgres', () => {
 
     expect(await runMigrations(target().url)).toEqual(MIGRATION_NAMES);
     expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES[1]]);
-    expect(await existingTables(target().url)).toEqual([...UPSTREAM_TABLES, MIGRATIONS_TABLE].sort());
+    expect(await existingTables(target().url)).toEqual(
+      [...UPSTREAM_TABLES, MIGRATIONS_TABLE].sort(),
+    );
   });
 
   it('registers one entity per table', () => {

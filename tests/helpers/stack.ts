@@ -35,7 +35,10 @@ export function kafka(clientId = uniqueName('test')): Kafka {
   });
 }
 
-export async function withDatabase<T>(fn: (db: Client) => Promise<T>, url: string = stack.databaseUrl): Promise<T> {
+export async function withDatabase<T>(
+  fn: (db: Client) => Promise<T>,
+  url: string = stack.databaseUrl,
+): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -47,22 +47,26 @@ describe('Debezium CDC from the stack Postgres', () => {
     const companyId = uniqueName('co');
     const personId = uniqueName('p');
     await withDatabase(async (db) => {
-      await db.query(`INSERT INTO companies (id, workspace_id, name) VALUES ($1, 'ws-test', 'Acme')`, [
-        companyId,
-      ]);
+      await db.query(
+        `INSERT INTO companies (id, workspace_id, name) VALUES ($1, 'ws-test', 'Acme')`,
+        [companyId],
+      );
       await db.query(
         `INSERT INTO people (id, company_id, full_name, email, job_title, department)
          VALUES ($1, $2, 'Ada Lovelace', 'ada@example.com', 'Staff Engineer', 'Engineering')`,
         [personId, companyId],
       );
-      await db.query(`UPDATE people SET job_title = 'VP Engineering', updated_at = now() WHERE id = $1`, [
-        personId,
-      ]);
+      await db.query(
+        `UPDATE people SET job_title = 'VP Engineering', updated_at = now() WHERE id = $1`,
+        [personId],
+      );
     });
 
     const mine = await waitFor(
       () => {
-        const forPerson = events.filter((e) => e.value.after?.id === personId || e.value.before?.id === personId);
+        const forPerson = events.filter(
+          (e) => e.value.after?.id === personId || e.value.before?.id === personId,
+        );
         return forPerson.length >= 2 ? forPerson : undefined;
       },
       { timeoutMs: 30_000, description: `two change events for person ${personId}` },
@@ -71,7 +75,10 @@ describe('Debezium CDC from the stack Postgres', () => {
     const [created, updated] = mine;
     expect(created?.key).toEqual({ id: personId });
     expect(created?.value.op).toBe('c');
-    expect(created?.value.after).toMatchObject({ company_id: companyId, job_title: 'Staff Engineer' });
+    expect(created?.value.after).toMatchObject({
+      company_id: companyId,
+      job_title: 'Staff Engineer',
+    });
     expect(updated?.value.op).toBe('u');
     // REPLICA IDENTITY FULL: the update carries the old row, which significance compares.
     expect(updated?.value.before).toMatchObject({ job_title: 'Staff Engineer' });

@@ -11,7 +11,13 @@ async function createTopic(client: Kafka, topic: string, partitions = 3): Promis
   await admin.connect();
   try {
     await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        },
+      ],
       waitForLeaders: true,
     });
   } finally {
@@ -19,14 +25,24 @@ async function createTopic(client: Kafka, topic: string, partitions = 3): Promis
   }
 }
 
-async function readAll(client: Kafka, topic: string, expected: number, isolation: 'committed' | 'uncommitted') {
-  const consumer = client.consumer({ groupId: uniqueName('compat'), readUncommitted: isolation === 'uncommitted' });
+async function readAll(
+  client: Kafka,
+  topic: string,
+  expected: number,
+  isolation: 'committed' | 'uncommitted',
+) {
+  const consumer = client.consumer({
+    groupId: uniqueName('compat'),
+    readUncommitted: isolation === 'uncommitted',
+  });
   const seen: string[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
   try {
-    await waitFor(() => seen.length >= expected, { description: `${expected} records on ${topic}` });
+    await waitFor(() => seen.length >= expected, {
+      description: `${expected} records on ${topic}`,
+    });
     return seen;
   } finally {
     await consumer.disconnect();
@@ -46,8 +62,13 @@ describe('kafkajs 2.2.4 against the stack broker', () => {
       expect(await admin.listTopics()).toContain(topic);
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       expect(meta.topics[0]?.partitions).toHaveLength(3);
-      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic }] });
-      const policy = configs.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy');
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: topic }],
+      });
+      const policy = configs.resources[0]?.configEntries.find(
+        (e) => e.configName === 'cleanup.policy',
+      );
       expect(policy?.configValue).toBe('compact');
       const cluster = await admin.describeCluster();
       expect(cluster.brokers.length).toBeGreaterThan(0);
@@ -63,7 +84,11 @@ describe('kafkajs 2.2.4 against the stack broker', () => {
     await createTopic(client, topic, 1);
     const producer = client.producer({ idempotent: true });
     await producer.connect();
-    await producer.send({ topic, acks: -1, messages: ['a', 'b', 'c'].map((v) => ({ key: 'k', value: v })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: ['a', 'b', 'c'].map((v) => ({ key: 'k', value: v })),
+    });
 
     const first = client.consumer({ groupId });
     const seen: string[] = [];
@@ -80,8 +105,12 @@ describe('kafkajs 2.2.4 against the stack broker', () => {
     const resumed: string[] = [];
     await second.connect();
     await second.subscribe({ topic, fromBeginning: true });
-    await second.run({ eachMessage: async ({ message }) => void resumed.push(String(message.value)) });
-    await waitFor(() => resumed.length >= 1, { description: 'the record after the committed offset' });
+    await second.run({
+      eachMessage: async ({ message }) => void resumed.push(String(message.value)),
+    });
+    await waitFor(() => resumed.length >= 1, {
+      description: 'the record after the committed offset',
+    });
     await second.disconnect();
     expect(seen).toEqual(['a', 'b', 'c']);
     expect(resumed).toEqual(['d']);
@@ -109,13 +138,19 @@ describe('kafkajs 2.2.4 against the stack broker', () => {
     const committed = await producer.transaction();
     await committed.send({ topic: output, messages: [{ key: 'k', value: 'committed' }] });
     // consume-transform-produce: the input offset commits atomically with the output
-    await committed.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition: 0, offset: '5' }] }] });
+    await committed.sendOffsets({
+      consumerGroupId: groupId,
+      topics: [{ topic: input, partitions: [{ partition: 0, offset: '5' }] }],
+    });
     await committed.commit();
     await producer.disconnect();
 
     // A read_committed consumer sees only the committed record (the abort marker is skipped).
     expect(await readAll(client, output, 1, 'committed')).toEqual(['committed']);
-    expect((await readAll(client, output, 2, 'uncommitted')).sort()).toEqual(['aborted', 'committed']);
+    expect((await readAll(client, output, 2, 'uncommitted')).sort()).toEqual([
+      'aborted',
+      'committed',
+    ]);
 
     const admin = client.admin();
     await admin.connect();

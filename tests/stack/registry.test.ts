@@ -37,7 +37,11 @@ describe('schema registry', () => {
     const producer = client.producer({ idempotent: true });
     await producer.connect();
     const value = { companyId: 'co-42', generation: 7 };
-    await producer.send({ topic, acks: -1, messages: [{ key: 'co-42', value: await codec.encode(id, value) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: 'co-42', value: await codec.encode(id, value) }],
+    });
     await producer.disconnect();
 
     const read = async (): Promise<Buffer> => {
@@ -77,7 +81,10 @@ describe('schema registry', () => {
     const v1 = await codec.register(subject, schemaV1);
 
     // A new field without a default: new readers cannot read old records.
-    const breaking = { ...schemaV1, fields: [...schemaV1.fields, { name: 'level', type: 'string' }] };
+    const breaking = {
+      ...schemaV1,
+      fields: [...schemaV1.fields, { name: 'level', type: 'string' }],
+    };
     const refusal = await codec.register(subject, breaking).then(
       () => undefined,
       (error: unknown) => error,

@@ -49,9 +49,13 @@ describe('describeDbError', () => {
   });
 
   it('understands the AggregateError Node raises when every address fails', () => {
-    const inner = Object.assign(new Error('connect ECONNREFUSED ::1:6543'), { code: 'ECONNREFUSED' });
+    const inner = Object.assign(new Error('connect ECONNREFUSED ::1:6543'), {
+      code: 'ECONNREFUSED',
+    });
     const err = new AggregateError([inner]);
-    expect(describeDbError(err, URL_WITH_SECRET)).toMatch(/^cannot reach Postgres at db.internal:6543/);
+    expect(describeDbError(err, URL_WITH_SECRET)).toMatch(
+      /^cannot reach Postgres at db.internal:6543/,
+    );
   });
 
   it('reports a server error with its SQLSTATE and never the password', () => {

@@ -17,11 +17,22 @@ export type PersonStatus = (typeof PERSON_STATUSES)[number];
 export const BUYER_GROUP_STATUSES = ['pending', 'ready', 'partial', 'failed'] as const;
 export type BuyerGroupStatus = (typeof BUYER_GROUP_STATUSES)[number];
 
-export const REFRESH_STATUSES = ['pending', 'processing', 'completed', 'failed', 'skipped'] as const;
+export const REFRESH_STATUSES = [
+  'pending',
+  'processing',
+  'completed',
+  'failed',
+  'skipped',
+] as const;
 export type RefreshStatus = (typeof REFRESH_STATUSES)[number];
 
 /** Every stage of @bgs/domain's pipeline, as the CHECK on pipeline_operations.stage lists them. */
-export const PIPELINE_STAGES = ['discover', 'enrich', 'research', 'save'] as const satisfies readonly Stage[];
+export const PIPELINE_STAGES = [
+  'discover',
+  'enrich',
+  'research',
+  'save',
+] as const satisfies readonly Stage[];
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 export const PIPELINE_OPERATION_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;

@@ -13,7 +13,9 @@ async function connectCall(url: string, init?: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
   } catch (error) {
-    throw new ConnectError(`Kafka Connect at ${new URL(url).origin} is not reachable: ${String(error)}`);
+    throw new ConnectError(
+      `Kafka Connect at ${new URL(url).origin} is not reachable: ${String(error)}`,
+    );
   }
 }
 

@@ -46,7 +46,9 @@ export async function provision(
   if (steps.includes('migrations')) {
     const applied = await runMigrations(config.DATABASE_URL);
     progress(
-      applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'database schema up to date',
+      applied.length > 0
+        ? `migrations applied: ${applied.join(', ')}`
+        : 'database schema up to date',
     );
   }
   if (steps.includes('schemas')) {
@@ -54,6 +56,11 @@ export async function provision(
     await provisionSchemas(codec, topicCatalogue, config.SCHEMAS_DIR, progress);
   }
   if (steps.includes('connector')) {
-    await registerConnector(config.CONNECT_URL, CONNECTOR_NAME, connectorConfigFor(config), progress);
+    await registerConnector(
+      config.CONNECT_URL,
+      CONNECTOR_NAME,
+      connectorConfigFor(config),
+      progress,
+    );
   }
 }

@@ -29,7 +29,11 @@ function parseSteps(arg: string | undefined): number | 'all' | undefined {
 }
 
 /** Runs the command and returns the process exit code; never throws. */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+): Promise<number> {
   const [command = 'up', ...rest] = argv;
   const url = defaultDatabaseUrl(env);
   let target: string;

@@ -1,4 +1,12 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { sqlBetween, sqlIn } from '../sql';
 import { bigintToNumber, numericToNumber } from '../transformers';
 import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';

@@ -15,11 +15,14 @@ async function main(args: string[]): Promise<void> {
   const config = loadConfig(provisionConfigSchema);
   const started = Date.now();
   await provision(config, asked as Step[], (line) => console.log(`  ✓ ${line}`));
-  console.log(`  provisioned ${asked.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  provisioned ${asked.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError || error instanceof Error ? error.message : String(error);
   console.error(`✗ provisioning failed: ${message}`);
   process.exit(1);
 });
