@@ -9,6 +9,7 @@ const shared = {
   moduleNameMapper: {
     '^@bgs/([a-z-]+)$': '<rootDir>/packages/$1/src',
   },
+  modulePathIgnorePatterns: ['<rootDir>/.stack/', '/dist/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
@@ -19,13 +20,17 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
+      roots: ['<rootDir>/packages', '<rootDir>/services'],
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/services/*/src/**/*.test.ts'],
     },
     {
       ...shared,
       displayName: 'integration',
+      // Only tests/: the stack's data under .stack/ holds files Jest would take for snapshots.
+      roots: ['<rootDir>/tests'],
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
-      testTimeout: 120000,
+      // Per-project testTimeout is not a Jest 29 option; the setup file sets it.
+      setupFilesAfterEnv: ['<rootDir>/tests/helpers/jest-setup.ts'],
     },
   ],
 };

@@ -1,12 +1,6 @@
 /**
- * The migrations against a real Postgres: a throwaway database is created on the stack's
- * server (or any server DATABASE_URL / BGS_PG_ADMIN_URL point at), migrated, checked,
- * reverted, and dropped again.
- *
- * - DATABASE_URL: the application role (default: the stack's bgs_app URL). Its credentials,
- *   host and port are used; the database name is replaced by the throwaway one.
- * - BGS_PG_ADMIN_URL: a superuser, used only if the application role may not CREATE DATABASE
- *   (default postgres://postgres@127.0.0.1:<BGS_PG_PORT or 55432>/postgres).
+ * The migrations against the stack's real Postgres: a throwaway database is created,
+ * migrated, checked, reverted, and dropped again, so the app database is never touched.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -26,12 +20,10 @@ import {
   WebhookEvent,
 } from '@bgs/db';
 import { debeziumConnectorConfig } from '../../packages/provisioning/src/connector';
+import { stack } from '../helpers/stack';
 
-const PG_PORT = process.env.BGS_PG_PORT || '55432';
-const APP_URL =
-  process.env.DATABASE_URL || `postgres://bgs_app:bgs_app@127.0.0.1:${PG_PORT}/buyergroups`;
-const ADMIN_URL =
-  process.env.BGS_PG_ADMIN_URL || `postgres://postgres@127.0.0.1:${PG_PORT}/postgres`;
+const APP_URL = stack.databaseUrl;
+const ADMIN_URL = stack.adminDatabaseUrl;
 
 const UPSTREAM_TABLES = ['companies', 'people', 'debezium_heartbeat'];
 const OUR_TABLES = [
@@ -334,10 +326,11 @@ describe('@bgs/db migrations on a real Postgres', () => {
   it('logs a generation at most once per company', async () => {
     const repo = (await dataSource()).getRepository(BuyerGroupRefreshLog);
     const log = { companyId: 'c1', generation: 3, reason: 'cdc', status: 'completed' as const };
-    await repo.insert(log);
+    // Copies: TypeORM writes the generated id back into the object it inserts.
+    await repo.insert({ ...log });
     await repo.insert({ ...log, generation: 4 });
     await expectSqlState(
-      repo.insert(log),
+      repo.insert({ ...log }),
       '23505',
       'uq_buyer_group_refresh_logs_company_generation',
     );

@@ -33,6 +33,8 @@ const compacted: Record<string, string> = {
 export const Topics = {
   cdcPeople: 'cdc.public.people',
   cdcCompanies: 'cdc.public.companies',
+  /** Debezium's heartbeat topic for topic.prefix `cdc`; the name is Debezium's convention. */
+  cdcHeartbeat: '__debezium-heartbeat.cdc',
   personChanges: 'person-changes',
   refreshRequests: 'refresh-requests',
   buyerGroupDiscovered: 'buyer-group.discovered',
@@ -74,6 +76,14 @@ export const topicCatalogue: readonly TopicDeclaration[] = [
   // Debezium writes these; pre-created because KRaft auto-creation races kafkajs.
   pipeline(Topics.cdcPeople, 'Debezium change events of public.people', retained(7)),
   pipeline(Topics.cdcCompanies, 'Debezium change events of public.companies', retained(7)),
+  // Auto-creation is off, and without this topic the connector's producer blocks on
+  // metadata for the heartbeat and no change event gets out.
+  {
+    name: Topics.cdcHeartbeat,
+    partitions: 1,
+    config: compacted,
+    description: 'Debezium heartbeats, so a quiet database still advances the slot',
+  },
   pipeline(
     Topics.personChanges,
     'Verified provider webhooks, keyed by company id',

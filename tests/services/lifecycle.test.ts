@@ -1,0 +1,136 @@
+/**
+ * Each service as a real process against the real stack: it starts, connects, serves
+ * /healthz, /readyz and /metrics on its own port, and exits 0 on SIGTERM after stopping
+ * its parts in order. A bad config value stops it at once with the variable named.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { repoRoot, requireStack, stack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
+
+const SERVICES = ['ingress', 'refresher', 'enricher', 'sink'] as const;
+
+interface LogLine {
+  level: string;
+  message: string;
+  event?: string;
+  [key: string]: unknown;
+}
+
+interface RunningService {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly lines: LogLine[];
+  readonly stderr: string[];
+  readonly exited: Promise<number | null>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function startService(name: string, env: Record<string, string>): RunningService {
+  const entry = path.join(repoRoot, 'services', name, 'dist', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [entry], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  const lines: LogLine[] = [];
+  const stderr: string[] = [];
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const complete = pending.split('\n');
+    pending = complete.pop() ?? '';
+    for (const line of complete.filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
+  });
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, stderr, exited };
+}
+
+const stackEnv = (port: number): Record<string, string> => ({
+  HTTP_PORT: String(port),
+  KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+  SCHEMA_REGISTRY_URL: stack.registryUrl,
+  DATABASE_URL: stack.databaseUrl,
+  LOG_LEVEL: 'info',
+});
+
+async function get(port: number, route: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`, {
+    signal: AbortSignal.timeout(5000),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+describe.each(SERVICES)('the %s service', (name) => {
+  let running: RunningService | undefined;
+
+  beforeAll(requireStack);
+
+  afterEach(() => {
+    // Only if an assertion failed before SIGTERM: never leave a process behind.
+    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+  });
+
+  it('serves health, readiness and metrics, and exits 0 on SIGTERM after stopping its parts', async () => {
+    const port = await freePort();
+    running = startService(name, stackEnv(port));
+    const service = running;
+
+    await waitFor(
+      async () =>
+        (await get(port, '/readyz').catch(() => undefined))?.status === 200 ? true : undefined,
+      { timeoutMs: 30_000, description: `${name} to become ready on ${port}` },
+    );
+    expect((await get(port, '/healthz')).status).toBe(200);
+    const metrics = await get(port, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    expect(metrics.body).toMatch(new RegExp(`service="${name}"`));
+
+    service.child.kill('SIGTERM');
+    const code = await waitFor(() => service.exited, {
+      timeoutMs: 20_000,
+      description: `${name} to exit after SIGTERM`,
+    });
+    expect(code).toBe(0);
+
+    const events = service.lines.map((l) => l.event).filter(Boolean);
+    expect(events).toEqual(
+      expect.arrayContaining(['started', 'shutdown_started', 'shutdown_complete']),
+    );
+    // Readiness turns off first and the Kafka producer is disconnected before exit.
+    const stopped = service.lines.filter((l) => l.event === 'part_stopped').map((l) => l.part);
+    expect(stopped[0]).toBe('readiness-gate');
+    expect(stopped).toContain('kafka-producer');
+    expect(stopped[stopped.length - 1]).toBe('ops-server');
+    expect(service.lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('refuses to start on a bad config value and names the variable', async () => {
+    running = startService(name, { ...stackEnv(await freePort()), KAFKA_BROKERS: 'not a broker' });
+    const service = running;
+    const code = await waitFor(() => service.exited, {
+      timeoutMs: 15_000,
+      description: `${name} to exit on bad config`,
+    });
+    expect(code).toBe(1);
+    const failure = service.lines.find((l) => l.event === 'startup_failed');
+    expect(failure?.message).toContain('KAFKA_BROKERS');
+  });
+});
