@@ -22,8 +22,8 @@ import {
 import { debeziumConnectorConfig } from '../../packages/provisioning/src/connector';
 import { stack } from '../helpers/stack';
 
-const APP_URL = stack.databaseUrl;
-const ADMIN_URL = stack.adminDatabaseUrl;
+const APP_URL: string = stack.databaseUrl;
+const ADMIN_URL: string = stack.adminDatabaseUrl;
 
 const UPSTREAM_TABLES = ['companies', 'people', 'debezium_heartbeat'];
 const OUR_TABLES = [

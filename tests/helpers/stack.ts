@@ -85,7 +85,7 @@ export async function requireStack(): Promise<void> {
   );
   if (problems.length > 0) {
     throw new Error(
-      `The local stack is not up (start it with \`deploy/local/stack up --infra\`):\n  ${problems.join('\n  ')}`,
+      `The local stack is not up (start it with \`./bgs up\`):\n  ${problems.join('\n  ')}`,
     );
   }
 }
