@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -25,6 +25,15 @@ export const stack = {
 
 /** A name no other test run has used: topics, groups and subjects never collide. */
 export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/**
+ * Spread into producer(): Java's murmur2 partitioning, as Debezium and the services use, and
+ * the unbounded send retries kafkajs wants for an idempotent producer.
+ */
+export const producerDefaults = {
+  createPartitioner: Partitioners.DefaultPartitioner,
+  retry: { retries: Number.MAX_SAFE_INTEGER },
+};
 
 export function kafka(clientId = uniqueName('test')): Kafka {
   return new Kafka({

@@ -3,7 +3,7 @@
  * the calls the pipeline depends on, proved against the stack's broker.
  */
 import type { Kafka } from 'kafkajs';
-import { kafka, requireStack, uniqueName } from '../helpers/stack';
+import { kafka, requireStack, uniqueName, producerDefaults } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 async function createTopic(client: Kafka, topic: string, partitions = 3): Promise<void> {
@@ -82,7 +82,7 @@ describe('kafkajs 2.2.4 against the stack broker', () => {
     const topic = uniqueName('compat-group');
     const groupId = uniqueName('group');
     await createTopic(client, topic, 1);
-    const producer = client.producer({ idempotent: true });
+    const producer = client.producer({ idempotent: true, ...producerDefaults });
     await producer.connect();
     await producer.send({
       topic,
@@ -128,6 +128,7 @@ describe('kafkajs 2.2.4 against the stack broker', () => {
       transactionalId: uniqueName('tx'),
       idempotent: true,
       maxInFlightRequests: 1,
+      ...producerDefaults,
     });
     await producer.connect();
 

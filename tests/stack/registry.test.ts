@@ -4,7 +4,14 @@
  * incompatible change is refused.
  */
 import { createSchemaCodec, SchemaRegistryError } from '@bgs/platform';
-import { kafka, requireStack, stack, stackCommand, uniqueName } from '../helpers/stack';
+import {
+  kafka,
+  requireStack,
+  stack,
+  stackCommand,
+  uniqueName,
+  producerDefaults,
+} from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const schemaV1 = {
@@ -34,7 +41,7 @@ describe('schema registry', () => {
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
 
-    const producer = client.producer({ idempotent: true });
+    const producer = client.producer({ idempotent: true, ...producerDefaults });
     await producer.connect();
     const value = { companyId: 'co-42', generation: 7 };
     await producer.send({
