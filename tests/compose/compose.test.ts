@@ -394,7 +394,7 @@ describe('deploy/compose/docker-compose.yml', () => {
 
     it('loads, listening on all interfaces of the container at its native port', () => {
       const config = loadConfig(schema, env);
-      const nativePort = loadConfig(schema, {}).HTTP_PORT;
+      const nativePort = schema.shape.HTTP_PORT.parse(undefined);
       expect(config.HTTP_HOST).toBe('0.0.0.0');
       expect(config.HTTP_PORT).toBe(nativePort);
       expect(publishedPorts(name)).toEqual([

@@ -32,9 +32,15 @@ const OUR_TABLES = [
   'webhook_events',
   'buyer_group_refresh_logs',
   'pipeline_operations',
+  'api_keys',
+  'refresh_requests',
 ];
 const ALL_TABLES = [...UPSTREAM_TABLES, ...OUR_TABLES];
-const MIGRATION_NAMES = ['UpstreamTables1795000000000', 'PipelineTables1795000100000'];
+const MIGRATION_NAMES = [
+  'UpstreamTables1795000000000',
+  'PipelineTables1795000100000',
+  'IngressTables1795000200000',
+];
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);

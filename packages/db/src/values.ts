@@ -41,3 +41,7 @@ export type PipelineOperationStatus = (typeof PIPELINE_OPERATION_STATUSES)[numbe
 /** Inclusive bounds of confidence, cohesion and member score. */
 export const SCORE_MIN = 0;
 export const SCORE_MAX = 10;
+
+/** An ingress request owns its event id (`claimed`) until Kafka holds the record (`enqueued`). */
+export const CLAIM_STATUSES = ['claimed', 'enqueued'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];

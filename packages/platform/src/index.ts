@@ -11,3 +11,4 @@ export * from './kafka/topics';
 export * from './kafka/client';
 export * from './kafka/health';
 export * from './kafka/schema-codec';
+export * from './kafka/avro-publisher';

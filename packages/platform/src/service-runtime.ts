@@ -2,6 +2,7 @@
  * The wiring every service shares: config, logger, metrics, ops server, Kafka client and an
  * idempotent producer, readiness, and graceful shutdown. A service's main only adds its own.
  */
+import type http from 'node:http';
 import type { z } from 'zod';
 import { loadConfig, type BaseServiceConfig, type Env } from './config';
 import { cachedCheck, createReadiness } from './health';
@@ -22,6 +23,11 @@ export interface ServiceContext<C extends BaseServiceConfig> {
   readonly kafka: Kafka;
   /** Connected, idempotent; disconnected on shutdown after everything `setup` returned. */
   readonly producer: Producer;
+  /**
+   * Serves every path other than /healthz, /readyz and /metrics on the service's port. The
+   * server closes last on shutdown, so requests in flight finish after readiness turns off.
+   */
+  serveHttp(handler: http.RequestListener): void;
 }
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
@@ -64,12 +70,18 @@ export async function startServiceRuntime<C extends BaseServiceConfig>(
   const kafkaHealth = kafkaHealthResource(kafka);
   const readiness = createReadiness([cachedCheck(kafkaHealth)], logger);
 
+  let httpHandler: http.RequestListener | undefined;
   const ops = await startOpsServer({
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     registry: metrics.registry,
     isReady: () => readiness.isReady(),
     logger,
+    fallback: (req, res) => {
+      if (httpHandler) return httpHandler(req, res);
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(JSON.stringify({ error: 'starting' }));
+    },
   });
   parts.push({ name: 'ops-server', stop: () => ops.close() }, kafkaHealth);
 
@@ -78,13 +90,28 @@ export async function startServiceRuntime<C extends BaseServiceConfig>(
   parts.push({ name: 'kafka-producer', stop: () => producer.disconnect() });
 
   const resources =
-    (await definition.setup?.({ name, config, logger, metrics, kafka, producer })) ?? [];
+    (await definition.setup?.({
+      name,
+      config,
+      logger,
+      metrics,
+      kafka,
+      producer,
+      serveHttp: (handler) => {
+        httpHandler = handler;
+      },
+    })) ?? [];
   for (const resource of resources) {
     parts.push(resource);
     const check = resource.check?.bind(resource);
     if (check) readiness.addCheck(cachedCheck({ name: resource.name, check }));
   }
 
+  // A service that serves no HTTP of its own answers other paths with 404 once started.
+  httpHandler ??= (req, res) => {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not_found' }));
+  };
   parts.push({ name: 'readiness-gate', stop: async () => readiness.markDraining() });
   readiness.markStarted();
   return parts;

@@ -1,4 +1,11 @@
-import { baseServiceConfigShape, databaseUrlField, z } from '@bgs/platform';
+import {
+  baseServiceConfigShape,
+  databaseUrlField,
+  durationMsField,
+  intField,
+  stringField,
+  z,
+} from '@bgs/platform';
 
 export const SERVICE_NAME = 'ingress';
 
@@ -6,6 +13,16 @@ export const SERVICE_NAME = 'ingress';
 export const configSchema = z.object({
   ...baseServiceConfigShape(SERVICE_NAME, 58100),
   DATABASE_URL: databaseUrlField,
+  /** JSON file declaring the webhook sources (docs/ingress.md); re-read on SIGHUP. */
+  WEBHOOK_SOURCES_FILE: stringField(),
+  WEBHOOK_BODY_LIMIT_BYTES: intField({ min: 1024, max: 10 * 1024 * 1024, default: 256 * 1024 }),
+  /** Clock skew allowed either way on signed timestamps. */
+  WEBHOOK_TOLERANCE_MS: durationMsField(5 * 60_000),
+  /** How long a request waits for Kafka's acknowledgement before answering 503. */
+  PRODUCE_TIMEOUT_MS: durationMsField(5_000),
+  /** A claim on an event id older than this is presumed abandoned by a crashed request. */
+  CLAIM_TIMEOUT_MS: durationMsField(30_000),
+  REQUEST_TIMEOUT_MS: durationMsField(15_000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,3 +1,4 @@
+import { ApiKey } from './api-key.entity';
 import { BuyerGroupMember } from './buyer-group-member.entity';
 import { BuyerGroupRefreshLog } from './buyer-group-refresh-log.entity';
 import { BuyerGroup } from './buyer-group.entity';
@@ -5,9 +6,11 @@ import { Company } from './company.entity';
 import { DebeziumHeartbeat } from './debezium-heartbeat.entity';
 import { Person } from './person.entity';
 import { PipelineOperation } from './pipeline-operation.entity';
+import { RefreshRequest } from './refresh-request.entity';
 import { WebhookEvent } from './webhook-event.entity';
 
 export {
+  ApiKey,
   BuyerGroup,
   BuyerGroupMember,
   BuyerGroupRefreshLog,
@@ -15,6 +18,7 @@ export {
   DebeziumHeartbeat,
   Person,
   PipelineOperation,
+  RefreshRequest,
   WebhookEvent,
 };
 
@@ -28,4 +32,6 @@ export const ENTITIES = [
   WebhookEvent,
   BuyerGroupRefreshLog,
   PipelineOperation,
+  ApiKey,
+  RefreshRequest,
 ] as const;

@@ -1,4 +1,6 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { sqlIn } from '../sql';
+import { CLAIM_STATUSES, type ClaimStatus } from '../values';
 
 /**
  * A webhook accepted by ingress. (source, event_id) is the idempotency key: a provider
@@ -8,6 +10,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 @Unique('uq_webhook_events_source_event_id', ['source', 'eventId'])
 @Index('ix_webhook_events_company_id', ['companyId'])
 @Index('ix_webhook_events_received_at', ['receivedAt'])
+@Check('ck_webhook_events_status', sqlIn('status', CLAIM_STATUSES))
 export class WebhookEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_webhook_events' })
   id!: string;
@@ -39,4 +42,11 @@ export class WebhookEvent {
 
   @Column({ name: 'company_id', type: 'text', nullable: true })
   companyId!: string | null;
+
+  @Column({ type: 'text', default: 'enqueued' })
+  status!: ClaimStatus;
+
+  /** When the current claim was taken; an old `claimed` row was abandoned by a crash. */
+  @Column({ name: 'claimed_at', type: 'timestamptz', default: () => 'now()' })
+  claimedAt!: Date;
 }
