@@ -1,21 +1,10 @@
 import { Pool } from 'pg';
-import {
-  createAvroPublisher,
-  createProducer,
-  createSchemaCodec,
-  launchService,
-  openPostgresPool,
-  Topics,
-} from '@bgs/platform';
-import { createIngressApp } from './app';
+import { createProducer, createSchemaCodec, launchService, openPostgresPool } from '@bgs/platform';
 import { SERVICE_NAME, configSchema } from './config';
-import { createIngressMetrics } from './metrics';
-import { createPgClaimStore } from './webhooks/claims';
-import type { PersonChangeRecord } from './webhooks/events';
-import { createWebhookRouter } from './webhooks/router';
 import { loadSourcesFile, SourceRegistry } from './webhooks/sources';
+import { INGRESS_PRODUCER_RETRY, wireIngress } from './wiring';
 
-// Composition root: config is read once by launchService; everything is wired here.
+// Composition root: config is read once by launchService; the parts are wired in wiring.ts.
 void launchService({
   name: SERVICE_NAME,
   configSchema,
@@ -34,32 +23,20 @@ void launchService({
     });
 
     const postgres = openPostgresPool(Pool, context);
-    // Bounded retries: a request waits PRODUCE_TIMEOUT_MS at most and then answers 503, so
-    // sends must not keep retrying behind it for ever.
-    const producer = createProducer(context.kafka, {
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-    });
+    const producer = createProducer(context.kafka, { retry: INGRESS_PRODUCER_RETRY });
     await producer.connect();
-    const metrics = createIngressMetrics(context.metrics.registry);
-    const webhooks = createWebhookRouter({
-      sources,
-      claims: createPgClaimStore(postgres.pool),
-      publisher: createAvroPublisher<PersonChangeRecord>({
+    const app = wireIngress(
+      {
+        sources,
+        pool: postgres.pool,
         producer,
         codec: createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL }),
-        topic: Topics.personChanges,
-        timeoutMs: config.PRODUCE_TIMEOUT_MS,
-      }),
-      metrics,
-      logger,
-      bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
-      toleranceMs: config.WEBHOOK_TOLERANCE_MS,
-      claimTimeoutMs: config.CLAIM_TIMEOUT_MS,
-      inFlightWaitMs: config.PRODUCE_TIMEOUT_MS + 1_000,
-    });
-    context.serveHttp(
-      createIngressApp({ webhooks, metrics, logger, requestTimeoutMs: config.REQUEST_TIMEOUT_MS }),
+        registry: context.metrics.registry,
+        logger,
+      },
+      config,
     );
+    context.serveHttp(app);
     return [{ name: 'webhook-producer', stop: () => producer.disconnect() }, postgres];
   },
 });

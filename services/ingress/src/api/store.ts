@@ -70,7 +70,6 @@ export interface BuyerGroupView {
   readonly cohesion: number | null;
   readonly status: string;
   readonly computedAt: Date;
-  readonly updatedAt: Date;
   readonly members: readonly BuyerGroupMemberView[];
 }
 
@@ -309,12 +308,11 @@ export function createPgApiStore(pool: Queryable): ApiStore {
         cohesion: string | null;
         status: string;
         computed_at: Date;
-        updated_at: Date;
         members: BuyerGroupMemberView[];
       }>(
         `SELECT bg.company_id, bg.workspace_id, bg.generation::text AS generation, bg.level,
                 bg.confidence::text AS confidence, bg.cohesion::text AS cohesion, bg.status,
-                bg.computed_at, bg.updated_at,
+                bg.computed_at,
                 COALESCE((
                   SELECT json_agg(json_build_object(
                            'personId', m.person_id,
@@ -345,7 +343,6 @@ export function createPgApiStore(pool: Queryable): ApiStore {
         cohesion: toNumberOrNull(row.cohesion),
         status: row.status,
         computedAt: row.computed_at,
-        updatedAt: row.updated_at,
         // json numbers (numeric score) are already JS numbers here
         members: row.members.map((member) => ({ ...member, score: Number(member.score) })),
       };

@@ -1,0 +1,462 @@
+/**
+ * The public API, mounted at /api/v1:
+ *
+ *   POST /buyer-groups/:companyId/refresh     asks for a refresh (202, or 200 for a retry)
+ *   GET  /buyer-groups/:companyId             the latest saved buyer group
+ *   GET  /buyer-groups/:companyId/refreshes   the refresh log and the API's refresh requests
+ *
+ * Every route needs `Authorization: Bearer bgs_…`; a key sees only its workspace's companies,
+ * and a company of another workspace is indistinguishable from one that does not exist.
+ *
+ * A refresh is answered 202 only once Kafka holds its record. With an Idempotency-Key, the
+ * first request claims (workspace, key) in refresh_requests; concurrent and later duplicates
+ * find the claim and answer with its request id, so a key makes one record at most.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';
+import { describeError, z } from '@bgs/platform';
+import type { Logger } from 'winston';
+import { hashApiKey, isWellFormedApiKey, parseBearer } from './api-keys';
+import type { ApiKeyIdentity, ApiStore, RefreshRequestRow } from './store';
+
+/** The value of a refresh-requests record (schemas/refresh-request.avsc). */
+export interface RefreshRequestRecord {
+  readonly requestId: string;
+  readonly workspaceId: string;
+  readonly companyId: string;
+  readonly level: EnrichmentLevel;
+  readonly reason: string | null;
+  /** The id of the API key that asked. */
+  readonly requestedBy: string;
+  /** Epoch milliseconds. */
+  readonly requestedAt: number;
+}
+
+/** Resolves once Kafka holds the record; the key is the company id. */
+export interface RefreshRequestPublisher {
+  publish(
+    key: string,
+    value: RefreshRequestRecord,
+    headers?: Record<string, string>,
+  ): Promise<void>;
+}
+
+export interface ApiRouterDeps {
+  readonly store: ApiStore;
+  readonly publisher: RefreshRequestPublisher;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** How long a duplicate waits for the request that holds its claim (default 6 s). */
+  readonly claimWaitMs?: number;
+  /** How often it looks (default 50 ms). */
+  readonly claimPollMs?: number;
+  /** A claim older than this was left by a crashed request and is taken over (default 30 s). */
+  readonly claimTimeoutMs?: number;
+}
+
+export const DEFAULT_LEVEL: EnrichmentLevel = 'identify';
+export const BODY_LIMIT = '16kb';
+export const MAX_REASON_LENGTH = 500;
+export const MAX_COMPANY_ID_LENGTH = 200;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+export const DEFAULT_LOG_LIMIT = 20;
+export const MAX_LOG_LIMIT = 100;
+const RETRY_AFTER_S = '5';
+
+const refreshBodySchema = z.strictObject({
+  level: z.enum(ENRICHMENT_LEVELS).optional(),
+  reason: z.string().max(MAX_REASON_LENGTH).nullable().optional(),
+});
+
+const FIELD_MESSAGES: Record<string, string> = {
+  level: `level must be one of ${ENRICHMENT_LEVELS.join(', ')}`,
+  reason: `reason must be a string of at most ${MAX_REASON_LENGTH} characters`,
+};
+
+/** Printable ASCII, space included (Node has already trimmed the ends). */
+const IDEMPOTENCY_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+export interface ApiErrorBody {
+  readonly error: string;
+  readonly message?: string;
+  readonly field?: string;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(body.message ?? body.error);
+    this.name = 'ApiError';
+  }
+}
+
+const NOT_FOUND = (): ApiError => new ApiError(404, { error: 'not_found' });
+const UNAVAILABLE = (): ApiError =>
+  new ApiError(
+    503,
+    { error: 'unavailable', message: 'try again later' },
+    { 'retry-after': RETRY_AFTER_S },
+  );
+
+/** Connection-level database failures: retrying later may work, so they are 503, not 500. */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+function isTransientDbError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('08'))) {
+    return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+    message,
+  );
+}
+
+function send(res: Response, status: number, body: object, headers: Record<string, string> = {}) {
+  if (res.headersSent) return; // a request timeout answered first
+  res
+    .status(status)
+    .set({ 'cache-control': 'no-store', ...headers })
+    .json(body);
+}
+
+function companyIdOf(req: Request): string {
+  const companyId = req.params.companyId;
+  if (
+    typeof companyId !== 'string' ||
+    companyId.length < 1 ||
+    companyId.length > MAX_COMPANY_ID_LENGTH ||
+    CONTROL_CHARACTER.test(companyId)
+  ) {
+    throw new ApiError(400, {
+      error: 'invalid_path',
+      field: 'companyId',
+      message: `companyId must be 1 to ${MAX_COMPANY_ID_LENGTH} characters without control characters`,
+    });
+  }
+  return companyId;
+}
+
+function idempotencyKeyOf(req: Request): string | null {
+  const value = req.headers['idempotency-key'];
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
+    throw new ApiError(400, {
+      error: 'invalid_header',
+      field: 'Idempotency-Key',
+      message: `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`,
+    });
+  }
+  return value;
+}
+
+function limitOf(req: Request): number {
+  const raw = req.query.limit;
+  if (raw === undefined) return DEFAULT_LOG_LIMIT;
+  const value = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 1 && value <= MAX_LOG_LIMIT)) {
+    throw new ApiError(400, {
+      error: 'invalid_query',
+      field: 'limit',
+      message: `limit must be an integer from 1 to ${MAX_LOG_LIMIT}`,
+    });
+  }
+  return value;
+}
+
+const shorten = (text: string, max = 100): string =>
+  text.length > max ? `${text.slice(0, max)}…` : text;
+
+function parseRefreshBody(body: unknown): { level: EnrichmentLevel; reason: string | null } {
+  // no body at all reads as an empty object: every field is optional
+  const parsed = refreshBodySchema.safeParse(body === undefined ? {} : body);
+  if (parsed.success) {
+    const reason = parsed.data.reason ?? null;
+    return { level: parsed.data.level ?? DEFAULT_LEVEL, reason: reason === '' ? null : reason };
+  }
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const field = shorten(issue.keys[0] ?? '');
+    throw new ApiError(400, {
+      error: 'unknown_field',
+      field,
+      message: `unknown field ${JSON.stringify(field)}; allowed: level, reason`,
+    });
+  }
+  const field = issue?.path[0];
+  if (typeof field === 'string' && FIELD_MESSAGES[field]) {
+    throw new ApiError(400, { error: 'invalid_field', field, message: FIELD_MESSAGES[field] });
+  }
+  throw new ApiError(400, { error: 'invalid_body', message: 'the body must be a JSON object' });
+}
+
+/**
+ * A body, when there is one, must be JSON: checked before reading it. Then body-parser reads
+ * at most 16 KiB (never inflating compressed bodies) and parses it; its errors reach the
+ * router's error handler.
+ */
+const requireJsonWhenBody = (req: Request, _res: Response, next: NextFunction): void => {
+  const length = req.headers['content-length'];
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (hasBody && !req.is('application/json')) {
+    next(
+      new ApiError(415, {
+        error: 'unsupported_media_type',
+        message: 'send Content-Type: application/json',
+      }),
+    );
+    return;
+  }
+  next();
+};
+const parseJson = express.json({
+  limit: BODY_LIMIT,
+  strict: false,
+  inflate: false,
+  type: () => true,
+});
+
+const callerOf = (res: Response): ApiKeyIdentity => res.locals.caller as ApiKeyIdentity;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createApiRouter(deps: ApiRouterDeps): express.Router {
+  const { store, publisher, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const claimWaitMs = deps.claimWaitMs ?? 6_000;
+  const claimPollMs = deps.claimPollMs ?? 50;
+  const claimTimeoutMs = deps.claimTimeoutMs ?? 30_000;
+  const router = express.Router();
+
+  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
+    const token = parseBearer(req.get('authorization'));
+    // The hash lookup is the comparison: no raw key is ever compared.
+    const key =
+      token !== undefined && isWellFormedApiKey(token)
+        ? await store.findKeyByHash(hashApiKey(token))
+        : undefined;
+    if (!key || key.revoked) {
+      send(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    res.locals.caller = key;
+    try {
+      await store.touchKey(key.id);
+    } catch (error) {
+      logger.warn('could not record the use of an API key', {
+        apiKeyId: key.id,
+        error: describeError(error),
+      });
+    }
+    next();
+  };
+
+  /** The company, if it is the caller's; otherwise 404 whether or not it exists. */
+  const ownCompany = async (req: Request, res: Response): Promise<string> => {
+    const companyId = companyIdOf(req);
+    const workspaceId = await store.companyWorkspace(companyId);
+    if (workspaceId === undefined || workspaceId !== callerOf(res).workspaceId) throw NOT_FOUND();
+    return companyId;
+  };
+
+  /** Publishes the claimed request, then settles the claim: enqueued, or released on failure. */
+  const publishClaim = async (
+    row: RefreshRequestRow,
+    level: EnrichmentLevel,
+    res: Response,
+  ): Promise<void> => {
+    const record: RefreshRequestRecord = {
+      requestId: row.id,
+      workspaceId: row.workspaceId,
+      companyId: row.companyId,
+      level,
+      reason: row.reason,
+      requestedBy: row.apiKeyId,
+      requestedAt: row.requestedAt.getTime(),
+    };
+    const context = { requestId: row.id, companyId: row.companyId, workspaceId: row.workspaceId };
+    try {
+      await publisher.publish(row.companyId, record);
+    } catch (error) {
+      logger.warn('refresh request not published', { ...context, error: describeError(error) });
+      try {
+        await store.releaseRefresh(row.id);
+      } catch (releaseError) {
+        logger.error('could not release a refresh request claim', {
+          ...context,
+          error: describeError(releaseError),
+        });
+      }
+      throw UNAVAILABLE();
+    }
+    try {
+      await store.markRefreshEnqueued(row.id);
+    } catch (error) {
+      // Kafka holds the record, so the answer is still 202; the claim stays until it expires.
+      logger.error('refresh request published but not marked enqueued', {
+        ...context,
+        error: describeError(error),
+      });
+    }
+    logger.info('refresh request enqueued', { ...context, level });
+    send(res, 202, { status: 'enqueued', requestId: row.id });
+  };
+
+  /** A duplicate: answer with the first request, waiting while it is still being published. */
+  const settleDuplicate = async (
+    first: RefreshRequestRow,
+    companyId: string,
+    level: EnrichmentLevel,
+    res: Response,
+  ): Promise<void> => {
+    if (first.companyId !== companyId || first.level !== level) {
+      throw new ApiError(422, {
+        error: 'idempotency_key_reused',
+        message: 'this Idempotency-Key was used for another company or level',
+      });
+    }
+    const deadline = now() + claimWaitMs;
+    let row: RefreshRequestRow | undefined = first;
+    for (;;) {
+      if (row.status === 'enqueued') {
+        send(res, 200, { status: 'already_enqueued', requestId: row.id });
+        return;
+      }
+      if (row.requestedAt.getTime() < now() - claimTimeoutMs) {
+        const requestedAt = new Date(now());
+        const taken = await store.takeOverStaleRefresh(
+          row.id,
+          new Date(requestedAt.getTime() - claimTimeoutMs),
+          requestedAt,
+        );
+        if (taken) {
+          logger.warn('took over an abandoned refresh request claim', { requestId: taken.id });
+          await publishClaim(taken, level, res);
+          return;
+        }
+      }
+      if (now() >= deadline) throw UNAVAILABLE();
+      await sleep(claimPollMs);
+      row = await store.findRefreshByIdempotencyKey(row.workspaceId, first.idempotencyKey ?? '');
+      // The first request failed to publish and gave its claim up: the client retries.
+      if (!row || row.id !== first.id) throw UNAVAILABLE();
+    }
+  };
+
+  router.post(
+    '/buyer-groups/:companyId/refresh',
+    authenticate,
+    requireJsonWhenBody,
+    parseJson,
+    async (req: Request, res: Response) => {
+      const companyId = companyIdOf(req);
+      const idempotencyKey = idempotencyKeyOf(req);
+      const { level, reason } = parseRefreshBody(req.body);
+      await ownCompany(req, res);
+      const caller = callerOf(res);
+      const claim = await store.claimRefresh({
+        workspaceId: caller.workspaceId,
+        companyId,
+        apiKeyId: caller.id,
+        idempotencyKey,
+        level,
+        reason,
+        requestedAt: new Date(now()),
+      });
+      if (claim.claimed) await publishClaim(claim.request, level, res);
+      else await settleDuplicate(claim.request, companyId, level, res);
+    },
+  );
+
+  router.get('/buyer-groups/:companyId', authenticate, async (req: Request, res: Response) => {
+    const companyId = await ownCompany(req, res);
+    const group = await store.latestBuyerGroup(callerOf(res).workspaceId, companyId);
+    if (!group) throw NOT_FOUND();
+    send(res, 200, group);
+  });
+
+  router.get(
+    '/buyer-groups/:companyId/refreshes',
+    authenticate,
+    async (req: Request, res: Response) => {
+      const limit = limitOf(req);
+      const companyId = await ownCompany(req, res);
+      const history = await store.refreshLog(callerOf(res).workspaceId, companyId, limit);
+      send(res, 200, { companyId, ...history });
+    },
+  );
+
+  // Turns every error of these routes into a JSON answer: no stack traces, no internals.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof ApiError) {
+      send(res, error.status, error.body, error.headers);
+      return;
+    }
+    const type = (error as { type?: unknown } | null)?.type;
+    switch (type) {
+      case 'entity.too.large':
+        send(res, 413, { error: 'payload_too_large', message: `the body limit is ${BODY_LIMIT}` });
+        return;
+      case 'entity.parse.failed':
+        send(res, 400, { error: 'malformed_json', message: 'the body is not valid JSON' });
+        return;
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        send(res, 415, {
+          error: 'unsupported_media_type',
+          message: 'send uncompressed UTF-8 application/json',
+        });
+        return;
+      case 'request.aborted':
+      case 'request.size.invalid':
+        send(res, 400, { error: 'bad_request', message: 'the body was not received whole' });
+        return;
+      default:
+        break;
+    }
+    if (isTransientDbError(error)) {
+      logger.warn('database unavailable', { path: req.path, error: describeError(error) });
+      send(
+        res,
+        503,
+        { error: 'unavailable', message: 'try again later' },
+        {
+          'retry-after': RETRY_AFTER_S,
+        },
+      );
+      return;
+    }
+    logger.error('API request failed', {
+      method: req.method,
+      path: req.path,
+      error: describeError(error),
+    });
+    send(res, 500, { error: 'internal_error' });
+  });
+
+  return router;
+}

@@ -1,0 +1,236 @@
+/**
+ * Manages the API's bearer keys:
+ *
+ *   node services/ingress/dist/cli/api-keys.js create --workspace <id> --name <name> [--json]
+ *   node services/ingress/dist/cli/api-keys.js list [--workspace <id>] [--json]
+ *   node services/ingress/dist/cli/api-keys.js revoke <id>
+ *
+ * `create` prints the key once; only its SHA-256 is stored, so it cannot be shown again.
+ * `list` never prints keys or hashes. DATABASE_URL selects the database (default: the local
+ * stack's). Exit code 0 on success, 1 on failure, 2 on a usage error.
+ */
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { describeDbError } from '@bgs/db';
+import { ConfigError, databaseUrlField, loadConfig, z, type Env } from '@bgs/platform';
+import { generateApiKey } from '../api/api-keys';
+import { createPgApiKeyAdminStore, type ApiKeyAdminStore, type ApiKeyRecord } from '../api/store';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const USAGE = [
+  'usage: api-keys create --workspace <id> --name <name> [--json]',
+  '       api-keys list [--workspace <id>] [--json]',
+  '       api-keys revoke <id>',
+].join('\n');
+
+const cliConfigSchema = z.object({ DATABASE_URL: databaseUrlField });
+
+const MAX_TEXT_LENGTH = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+class UsageError extends Error {}
+
+type Command = { readonly kind: 'help' } | DatabaseCommand;
+
+type DatabaseCommand =
+  | { readonly kind: 'create'; workspace: string; name: string; json: boolean }
+  | { readonly kind: 'list'; workspace: string | undefined; json: boolean }
+  | { readonly kind: 'revoke'; id: string };
+
+function text(value: string | undefined, option: string): string {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') throw new UsageError(`${option} is required`);
+  if (trimmed.length > MAX_TEXT_LENGTH) {
+    throw new UsageError(`${option} must be at most ${MAX_TEXT_LENGTH} characters`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw new UsageError(`${option} must not contain control characters`);
+  }
+  return trimmed;
+}
+
+function parseCommand(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        workspace: { type: 'string' },
+        name: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === 'help') return { kind: 'help' };
+  const only = (allowed: readonly string[]): void => {
+    const extra = Object.keys(values).filter((key) => !allowed.includes(key));
+    if (extra.length > 0) throw new UsageError(`${command} does not take --${extra[0]}`);
+  };
+  switch (command) {
+    case 'create':
+      only(['workspace', 'name', 'json']);
+      if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+      return {
+        kind: 'create',
+        workspace: text(values.workspace, '--workspace'),
+        name: text(values.name, '--name'),
+        json: values.json === true,
+      };
+    case 'list':
+      only(['workspace', 'json']);
+      if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+      return {
+        kind: 'list',
+        workspace:
+          values.workspace === undefined ? undefined : text(values.workspace, '--workspace'),
+        json: values.json === true,
+      };
+    case 'revoke': {
+      only([]);
+      if (rest.length !== 1) throw new UsageError('revoke takes exactly one key id');
+      const id = rest[0]!;
+      if (!UUID.test(id)) throw new UsageError(`${JSON.stringify(id)} is not a key id (a UUID)`);
+      return { kind: 'revoke', id };
+    }
+    case undefined:
+      throw new UsageError('no command given');
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+const iso = (date: Date | null): string => (date === null ? '-' : date.toISOString());
+
+const describeKey = (key: ApiKeyRecord) => ({
+  id: key.id,
+  workspaceId: key.workspaceId,
+  name: key.name,
+  prefix: key.keyPrefix,
+  createdAt: key.createdAt.toISOString(),
+  lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+  revokedAt: key.revokedAt?.toISOString() ?? null,
+});
+
+async function run(command: DatabaseCommand, store: ApiKeyAdminStore, io: CliIo): Promise<number> {
+  switch (command.kind) {
+    case 'create': {
+      const { key, prefix, hash } = generateApiKey();
+      const record = await store.createKey({
+        workspaceId: command.workspace,
+        name: command.name,
+        prefix,
+        hash,
+      });
+      if (command.json) {
+        io.out(JSON.stringify({ ...describeKey(record), key }));
+      } else {
+        io.out(`created API key ${record.id} for workspace ${record.workspaceId}`);
+        io.out(`  name:   ${record.name}`);
+        io.out(`  prefix: ${record.keyPrefix}`);
+        io.out(`  key:    ${key}`);
+        io.out('store the key now: it is not shown again');
+      }
+      return 0;
+    }
+    case 'list': {
+      const keys = await store.listKeys(command.workspace);
+      if (command.json) {
+        io.out(JSON.stringify(keys.map(describeKey)));
+        return 0;
+      }
+      if (keys.length === 0) {
+        io.out('no API keys');
+        return 0;
+      }
+      io.out(['id', 'workspace', 'prefix', 'created', 'last used', 'revoked', 'name'].join('\t'));
+      for (const key of keys) {
+        io.out(
+          [
+            key.id,
+            key.workspaceId,
+            key.keyPrefix,
+            iso(key.createdAt),
+            iso(key.lastUsedAt),
+            iso(key.revokedAt),
+            key.name,
+          ].join('\t'),
+        );
+      }
+      return 0;
+    }
+    case 'revoke': {
+      const revoked = await store.revokeKey(command.id);
+      if (!revoked) {
+        io.err(`api-keys revoke: no API key with id ${command.id}`);
+        return 1;
+      }
+      io.out(`revoked API key ${revoked.id} (${revoked.keyPrefix}) at ${iso(revoked.revokedAt)}`);
+      return 0;
+    }
+  }
+}
+
+/** Runs the command and returns the exit code; never throws, never prints a hash. */
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  env: Env = process.env,
+): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`api-keys: ${error.message}`);
+    io.err(USAGE);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+
+  let url: string;
+  try {
+    url = loadConfig(cliConfigSchema, env).DATABASE_URL;
+  } catch (error) {
+    io.err(`api-keys: ${error instanceof ConfigError ? error.message : String(error)}`);
+    return 1;
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: 5_000,
+    application_name: 'ingress-api-keys',
+  });
+  pool.on('error', () => undefined); // an idle client's error surfaces on the next query
+  try {
+    return await run(command, createPgApiKeyAdminStore(pool), io);
+  } catch (error) {
+    io.err(`api-keys ${command.kind} failed: ${describeDbError(error, url)}`);
+    return 1;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

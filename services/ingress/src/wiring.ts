@@ -1,0 +1,72 @@
+/**
+ * Wires the ingress application from its connections. main.ts passes the real ones opened at
+ * start-up; integration tests pass the same kinds of connections to the local stack.
+ */
+import type express from 'express';
+import type { Pool } from 'pg';
+import type { Logger } from 'winston';
+import {
+  createAvroPublisher,
+  type Producer,
+  type Registry,
+  type SchemaCodec,
+  Topics,
+} from '@bgs/platform';
+import { createIngressApp } from './app';
+import type { Config } from './config';
+import { createIngressMetrics } from './metrics';
+import { createPgClaimStore } from './webhooks/claims';
+import type { PersonChangeRecord } from './webhooks/events';
+import { createWebhookRouter } from './webhooks/router';
+import type { SourceRegistry } from './webhooks/sources';
+
+export type IngressSettings = Pick<
+  Config,
+  | 'WEBHOOK_BODY_LIMIT_BYTES'
+  | 'WEBHOOK_TOLERANCE_MS'
+  | 'PRODUCE_TIMEOUT_MS'
+  | 'CLAIM_TIMEOUT_MS'
+  | 'REQUEST_TIMEOUT_MS'
+>;
+
+export interface IngressConnections {
+  readonly sources: SourceRegistry;
+  readonly pool: Pool;
+  readonly producer: Pick<Producer, 'send'>;
+  readonly codec: SchemaCodec;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}
+
+export function wireIngress(
+  connections: IngressConnections,
+  settings: IngressSettings,
+): express.Express {
+  const { pool, producer, codec, logger } = connections;
+  const metrics = createIngressMetrics(connections.registry);
+  const webhooks = createWebhookRouter({
+    sources: connections.sources,
+    claims: createPgClaimStore(pool),
+    publisher: createAvroPublisher<PersonChangeRecord>({
+      producer,
+      codec,
+      topic: Topics.personChanges,
+      timeoutMs: settings.PRODUCE_TIMEOUT_MS,
+    }),
+    metrics,
+    logger,
+    bodyLimitBytes: settings.WEBHOOK_BODY_LIMIT_BYTES,
+    toleranceMs: settings.WEBHOOK_TOLERANCE_MS,
+    claimTimeoutMs: settings.CLAIM_TIMEOUT_MS,
+    inFlightWaitMs: settings.PRODUCE_TIMEOUT_MS + 1_000,
+  });
+  return createIngressApp({
+    webhooks,
+    metrics,
+    logger,
+    requestTimeoutMs: settings.REQUEST_TIMEOUT_MS,
+  });
+}
+
+/** Bounded retries: a request waits PRODUCE_TIMEOUT_MS at most, so sends must not retry for ever. */
+export const INGRESS_PRODUCER_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 };
