@@ -50,6 +50,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('ingress API (/api/v1) against the stack', () => {
   const logger = createLogger({ service: 'api-test', level: 'warn' });
+  /** For the cases whose warnings are the expected outcome. */
+  const quietLogger = createLogger({ service: 'api-test', level: 'error' });
   const workspaceA = uniqueName('ws');
   const workspaceB = uniqueName('ws');
   const companyIds: string[] = [];
@@ -98,7 +100,10 @@ describe('ingress API (/api/v1) against the stack', () => {
     return { server: started, url: `http://127.0.0.1:${port}/api/v1` };
   };
 
-  const appWith = (publisherToUse: RefreshRequestPublisher, extra = {}): express.Express => {
+  const appWith = (
+    publisherToUse: RefreshRequestPublisher,
+    extra: Partial<Parameters<typeof createApiRouter>[0]> = {},
+  ): express.Express => {
     const app = express();
     app.use('/api/v1', createApiRouter({ store, publisher: publisherToUse, logger, ...extra }));
     return app;
@@ -386,9 +391,10 @@ describe('ingress API (/api/v1) against the stack', () => {
 
     it('answers 503 with Retry-After and gives the claim up when Kafka does not take the record', async () => {
       const failing = await listen(
-        appWith({
-          publish: () => Promise.reject(new Error('broker down')),
-        }),
+        appWith(
+          { publish: () => Promise.reject(new Error('broker down')) },
+          { logger: quietLogger },
+        ),
       );
       try {
         const companyId = await createCompany(workspaceA);
@@ -465,7 +471,11 @@ describe('ingress API (/api/v1) against the stack', () => {
       expect(answer.status).toBe(202);
       expect(answer.body.requestId).toBe(inserted.rows[0]!.id);
       const record = await exactlyOneRecord(inserted.rows[0]!.id);
-      expect(record.value).toMatchObject({ companyId, level: 'enrich', reason: 'before the crash' });
+      expect(record.value).toMatchObject({
+        companyId,
+        level: 'enrich',
+        reason: 'before the crash',
+      });
     });
 
     describe('input validation', () => {
@@ -686,7 +696,9 @@ describe('ingress API (/api/v1) against the stack', () => {
       const limited = await call('GET', `/buyer-groups/${companyId}/refreshes?limit=2`, {
         key: keyA.key,
       });
-      expect((limited.body.refreshes as unknown[]).map((r) => (r as { generation: number }).generation)).toEqual([3, 2]);
+      expect(
+        (limited.body.refreshes as unknown[]).map((r) => (r as { generation: number }).generation),
+      ).toEqual([3, 2]);
 
       for (const bad of ['0', '101', 'x', '2.5']) {
         const rejected = await call('GET', `/buyer-groups/${companyId}/refreshes?limit=${bad}`, {
@@ -716,7 +728,11 @@ describe('ingress API (/api/v1) against the stack', () => {
       try {
         const created = capture();
         expect(
-          await apiKeysCli(['create', '--workspace', workspace, '--name', 'ci bot'], created.io, env),
+          await apiKeysCli(
+            ['create', '--workspace', workspace, '--name', 'ci bot'],
+            created.io,
+            env,
+          ),
         ).toBe(0);
         const keyLine = created.out.find((line) => line.trim().startsWith('key:'));
         const key = keyLine?.trim().slice('key:'.length).trim() ?? '';
@@ -775,7 +791,11 @@ describe('ingress API (/api/v1) against the stack', () => {
       try {
         const created = capture();
         expect(
-          await apiKeysCli(['create', '--workspace', workspace, '--name', 'n', '--json'], created.io, env),
+          await apiKeysCli(
+            ['create', '--workspace', workspace, '--name', 'n', '--json'],
+            created.io,
+            env,
+          ),
         ).toBe(0);
         const parsed = JSON.parse(created.out.join('\n')) as Record<string, unknown>;
         expect(parsed).toMatchObject({ workspaceId: workspace, name: 'n', revokedAt: null });

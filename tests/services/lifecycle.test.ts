@@ -67,6 +67,7 @@ const stackEnv = (port: number): Record<string, string> => ({
   KAFKA_BROKERS: stack.kafkaBrokers.join(','),
   SCHEMA_REGISTRY_URL: stack.registryUrl,
   DATABASE_URL: stack.databaseUrl,
+  WEBHOOK_SOURCES_FILE: path.join(repoRoot, 'deploy/local/webhook-sources.json'),
   LOG_LEVEL: 'info',
 });
 
