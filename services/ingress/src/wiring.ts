@@ -12,6 +12,8 @@ import {
   type SchemaCodec,
   Topics,
 } from '@bgs/platform';
+import { createApiRouter, type RefreshRequestRecord } from './api/router';
+import { createPgApiStore } from './api/store';
 import { createIngressApp } from './app';
 import type { Config } from './config';
 import { createIngressMetrics } from './metrics';
@@ -60,8 +62,21 @@ export function wireIngress(
     claimTimeoutMs: settings.CLAIM_TIMEOUT_MS,
     inFlightWaitMs: settings.PRODUCE_TIMEOUT_MS + 1_000,
   });
+  const api = createApiRouter({
+    store: createPgApiStore(pool),
+    publisher: createAvroPublisher<RefreshRequestRecord>({
+      producer,
+      codec,
+      topic: Topics.refreshRequests,
+      timeoutMs: settings.PRODUCE_TIMEOUT_MS,
+    }),
+    logger,
+    claimWaitMs: settings.PRODUCE_TIMEOUT_MS + 1_000,
+    claimTimeoutMs: settings.CLAIM_TIMEOUT_MS,
+  });
   return createIngressApp({
     webhooks,
+    api,
     metrics,
     logger,
     requestTimeoutMs: settings.REQUEST_TIMEOUT_MS,
