@@ -1,25 +1,47 @@
-import { loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig } from '@bgs/platform';
 import { configSchema } from './config';
+
+const required = { WEBHOOK_SOURCES_FILE: '/etc/bgs/webhook-sources.json' };
 
 describe('ingress configSchema', () => {
   it('reads exactly the documented variables', () => {
     expect(Object.keys(configSchema.shape).sort()).toEqual([
+      'CLAIM_TIMEOUT_MS',
       'DATABASE_URL',
       'HTTP_HOST',
       'HTTP_PORT',
       'KAFKA_BROKERS',
       'KAFKA_CLIENT_ID',
       'LOG_LEVEL',
+      'PRODUCE_TIMEOUT_MS',
+      'REQUEST_TIMEOUT_MS',
       'SCHEMA_REGISTRY_URL',
       'SHUTDOWN_TIMEOUT_MS',
+      'WEBHOOK_BODY_LIMIT_BYTES',
+      'WEBHOOK_SOURCES_FILE',
+      'WEBHOOK_TOLERANCE_MS',
     ]);
   });
 
   it('defaults to the conventions of docs/conventions.md', () => {
-    expect(loadConfig(configSchema, {})).toMatchObject({
+    expect(loadConfig(configSchema, required)).toMatchObject({
       HTTP_PORT: 58100,
       KAFKA_CLIENT_ID: 'ingress',
       DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
+      WEBHOOK_BODY_LIMIT_BYTES: 262144,
+      WEBHOOK_TOLERANCE_MS: 300000,
+      PRODUCE_TIMEOUT_MS: 5000,
     });
+  });
+
+  it('has no default for the sources file: production must never fall back to development secrets', () => {
+    expect(() => loadConfig(configSchema, {})).toThrow(ConfigError);
+    expect(() => loadConfig(configSchema, {})).toThrow('WEBHOOK_SOURCES_FILE');
+  });
+
+  it('bounds the body limit', () => {
+    expect(() => loadConfig(configSchema, { ...required, WEBHOOK_BODY_LIMIT_BYTES: '10' })).toThrow(
+      'WEBHOOK_BODY_LIMIT_BYTES',
+    );
   });
 });
