@@ -23,7 +23,6 @@ const BODY_ERRORS: Record<string, { status: number; error: string }> = {
   'charset.unsupported': { status: 415, error: 'unsupported_charset' },
   'request.aborted': { status: 400, error: 'request_aborted' },
   'request.size.invalid': { status: 400, error: 'request_size_invalid' },
-  'stream.encoding.set': { status: 500, error: 'internal_error' },
 };
 
 export function createIngressApp(options: IngressAppOptions): express.Express {
@@ -61,8 +60,15 @@ export function createIngressApp(options: IngressAppOptions): express.Express {
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: unknown } | null)?.type;
+    const declared = (error as { status?: unknown } | null)?.status;
     const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
-    if (!known || known.status >= 500) {
+    // Errors that carry a 4xx (a bad path encoding, a body that is not what its
+    // Content-Encoding says) are the client's; only the rest are ours.
+    const clientStatus =
+      typeof declared === 'number' && declared >= 400 && declared < 500 ? declared : undefined;
+    const status = known?.status ?? clientStatus ?? 500;
+    const code = known?.error ?? (status < 500 ? 'bad_request' : 'internal_error');
+    if (status >= 500) {
       logger.error('request failed', {
         method: req.method,
         path: req.baseUrl,
@@ -70,7 +76,6 @@ export function createIngressApp(options: IngressAppOptions): express.Express {
       });
     }
     if (res.headersSent) return;
-    const { status, error: code } = known ?? { status: 500, error: 'internal_error' };
     res.status(status).json({ error: code });
   });
 

@@ -61,3 +61,45 @@ describe('createAvroPublisher', () => {
     expect(codec.latestId).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('createAvroPublisher batching', () => {
+  it('gathers publishes made while a send is in flight into the next send, in call order', async () => {
+    const sends: string[][] = [];
+    let releaseFirst: () => void = () => undefined;
+    const send = jest.fn(async ({ messages }: { messages: { key: string }[] }) => {
+      sends.push(messages.map((m) => m.key));
+      if (sends.length === 1) await new Promise<void>((resolve) => (releaseFirst = resolve));
+      return [];
+    });
+    const publisher = createAvroPublisher({
+      producer: { send } as never,
+      codec: codecStub(async () => 1),
+      topic: 't',
+      timeoutMs: 1000,
+    });
+    const first = publisher.publish('a', {});
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = ['b', 'c', 'd'].map((key) => publisher.publish(key, {}));
+    await new Promise((resolve) => setImmediate(resolve));
+    releaseFirst();
+    await Promise.all([first, ...rest]);
+    expect(sends).toEqual([['a'], ['b', 'c', 'd']]);
+  });
+
+  it('rejects every publish of a failed send', async () => {
+    const send = jest.fn(async () => {
+      throw new Error('broker gone');
+    });
+    const publisher = createAvroPublisher({
+      producer: { send },
+      codec: codecStub(async () => 1),
+      topic: 't',
+      timeoutMs: 1000,
+    });
+    const results = await Promise.allSettled([
+      publisher.publish('a', {}),
+      publisher.publish('b', {}),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});

@@ -2,8 +2,13 @@
  * Publishes Avro records to one topic and resolves only once the broker holds them (acks=all),
  * or rejects within a bounded time. Callers that answer someone (ingress) must not say "done"
  * before this resolves.
+ *
+ * Publishes that arrive while a send is in flight are gathered into the next send: the
+ * idempotent producer allows one request in flight, so one send per record would cap
+ * throughput at one broker round trip per record. Records keep their call order, so a
+ * company's records keep theirs.
  */
-import type { IHeaders, Producer } from 'kafkajs';
+import type { IHeaders, Message, Producer } from 'kafkajs';
 import type { SchemaCodec } from './schema-codec';
 
 export interface AvroPublisher<T> {
@@ -17,8 +22,10 @@ export interface AvroPublisherOptions {
   readonly topic: string;
   /** Defaults to `<topic>-value`, the subject provisioning registers. */
   readonly subject?: string;
-  /** A send that has not been acknowledged by then rejects with PublishTimeoutError. */
+  /** A publish not acknowledged by then rejects with PublishTimeoutError. */
   readonly timeoutMs: number;
+  /** The most records in one send (default 500). */
+  readonly maxBatch?: number;
 }
 
 export class PublishTimeoutError extends Error {
@@ -28,9 +35,16 @@ export class PublishTimeoutError extends Error {
   }
 }
 
+interface Pending {
+  readonly message: Message;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPublisher<T> {
   const { producer, codec, topic, timeoutMs } = options;
   const subject = options.subject ?? `${topic}-value`;
+  const maxBatch = options.maxBatch ?? 500;
   // Looked up once and kept; a failed lookup is retried on the next publish.
   let schemaId: Promise<number> | undefined;
   const idOf = (): Promise<number> => {
@@ -41,24 +55,41 @@ export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPubli
     return schemaId;
   };
 
+  const queue: Pending[] = [];
+  let sending = false;
+  const drain = async (): Promise<void> => {
+    if (sending) return;
+    sending = true;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      try {
+        await producer.send({ topic, acks: -1, messages: batch.map((p) => p.message) });
+        batch.forEach((p) => p.resolve());
+      } catch (error) {
+        batch.forEach((p) => p.reject(error));
+      }
+    }
+    sending = false;
+  };
+
   return {
     async publish(key, value, headers) {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
+      const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new PublishTimeoutError(topic, timeoutMs)), timeoutMs);
       });
+      const work = (async () => {
+        const encoded = await codec.encode(await idOf(), value);
+        const message: Message = { key, value: encoded, ...(headers ? { headers } : {}) };
+        await new Promise<void>((resolve, reject) => {
+          queue.push({ message, resolve, reject });
+          void drain();
+        });
+      })();
+      // After a timeout the record may still be sent: a duplicate the stages absorb, never a loss.
+      work.catch(() => undefined);
       try {
-        await Promise.race([
-          (async () => {
-            const encoded = await codec.encode(await idOf(), value);
-            await producer.send({
-              topic,
-              acks: -1,
-              messages: [{ key, value: encoded, ...(headers ? { headers } : {}) }],
-            });
-          })(),
-          timeout,
-        ]);
+        await Promise.race([work, deadline]);
       } finally {
         clearTimeout(timer);
       }

@@ -12,6 +12,7 @@
  * first request claims (workspace, key) in refresh_requests; concurrent and later duplicates
  * find the claim and answer with its request id, so a key makes one record at most.
  */
+import { findUnstorableText } from '../webhooks/storable';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';
 import { describeError, z } from '@bgs/platform';
@@ -65,12 +66,18 @@ const RETRY_AFTER_S = '5';
 
 const refreshBodySchema = z.strictObject({
   level: z.enum(ENRICHMENT_LEVELS).optional(),
-  reason: z.string().max(MAX_REASON_LENGTH).nullable().optional(),
+  reason: z
+    .string()
+    .max(MAX_REASON_LENGTH)
+    // Postgres text cannot hold NUL; a 400 here beats a 503 the client would retry.
+    .refine((reason) => findUnstorableText(reason) === undefined)
+    .nullable()
+    .optional(),
 });
 
 const FIELD_MESSAGES: Record<string, string> = {
   level: `level must be one of ${ENRICHMENT_LEVELS.join(', ')}`,
-  reason: `reason must be a string of at most ${MAX_REASON_LENGTH} characters`,
+  reason: `reason must be a string of at most ${MAX_REASON_LENGTH} characters, without NUL or unpaired surrogates`,
 };
 
 /** Printable ASCII, space included (Node has already trimmed the ends). */

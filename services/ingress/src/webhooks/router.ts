@@ -15,6 +15,7 @@ import { ensureTraceparent } from '../trace';
 import type { ClaimStore } from './claims';
 import { parseWebhookEvent, toPersonChange, type PersonChangeRecord } from './events';
 import { verifiers } from './signatures';
+import { findUnstorableText } from './storable';
 import type { SourceRegistry, WebhookSource } from './sources';
 
 export interface WebhookRouterOptions {
@@ -178,6 +179,14 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
           message: `${event.type} is not accepted from ${source.name}; accepted: ${source.eventTypes.join(', ')}`,
         });
       }
+      const unstorable = findUnstorableText(event);
+      if (unstorable !== undefined) {
+        return answer(res, source.name, 'invalid_event', 400, {
+          error: 'invalid_event',
+          field: unstorable,
+          message: 'contains a NUL character or an unpaired surrogate',
+        });
+      }
       const record = toPersonChange(event, source.name, receivedAt, text);
       const context = { source: source.name, eventId: event.id, eventType: event.type };
 
@@ -189,7 +198,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
             eventId: event.id,
             eventType: event.type,
             companyId: record.companyId,
-            payload: body,
+            // The validated event: unknown keys, however deep, are not ours to keep.
+            payload: event,
             signatureScheme: source.scheme,
           },
           options.claimTimeoutMs,

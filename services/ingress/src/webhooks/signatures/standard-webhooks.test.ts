@@ -234,3 +234,29 @@ describe('verifyStandardWebhook', () => {
     });
   });
 });
+
+describe('verifyStandardWebhook spelling', () => {
+  it('accepts only the canonical base64 spelling of a signature', () => {
+    const secret = 'whsec_' + Buffer.from('canonical-spelling-secret').toString('base64');
+    const body = '{"id":"evt"}';
+    const at = new Date();
+    const signature = new Webhook(secret).sign('msg_1', at, body).slice('v1,'.length);
+    // HMAC-SHA256 is 32 bytes: 43 characters and one '='; the last character carries 2 unused bits.
+    const last = signature.at(-2) ?? 'A';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const sibling = alphabet[(alphabet.indexOf(last) ^ 1) % 64] ?? 'A';
+    const variant = `${signature.slice(0, -2)}${sibling}=`;
+    const headers = (sig: string): Record<string, string> => ({
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': `v1,${sig}`,
+    });
+    const verify = (sig: string) =>
+      verifyStandardWebhook(
+        { rawBody: Buffer.from(body), header: (name) => headers(sig)[name] },
+        { secrets: [secret], nowMs: at.getTime(), toleranceMs: 300_000 },
+      );
+    expect(verify(signature).ok).toBe(true);
+    expect(verify(variant).ok).toBe(false);
+  });
+});

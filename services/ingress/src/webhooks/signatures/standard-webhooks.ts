@@ -20,7 +20,7 @@ const MAX_SIGNATURE_HEADER_LENGTH = 4096;
 const ID_PATTERN = /^[\x21-\x7e]+$/;
 /** Unix seconds; 12 digits reach far beyond any real clock, so longer is junk, not a date. */
 const SECONDS_PATTERN = /^[0-9]{1,12}$/;
-/** Canonical base64 only, so one signature has exactly one accepted spelling. */
+/** Base64 in form; canonical spelling is checked by re-encoding (unused low bits must be 0). */
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const SECRET_PREFIX = 'whsec_';
 
@@ -36,9 +36,10 @@ function v1Signatures(header: string): Buffer[] {
     const comma = entry.indexOf(',');
     if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
     const encoded = entry.slice(comma + 1);
-    if (encoded !== '' && BASE64_PATTERN.test(encoded)) {
-      signatures.push(Buffer.from(encoded, 'base64'));
-    }
+    if (encoded === '' || !BASE64_PATTERN.test(encoded)) continue;
+    const decoded = Buffer.from(encoded, 'base64');
+    // One signature, one accepted spelling: `…jxE=` and `…jxF=` decode alike.
+    if (decoded.toString('base64') === encoded) signatures.push(decoded);
   }
   return signatures;
 }

@@ -1,0 +1,503 @@
+/**
+ * Webhook ingress throughput against the real local stack, with a ratio to a baseline.
+ *
+ *   npx tsc -p bench && node bench/dist/bench/ingress-webhooks.js [--requests 20000]
+ *     [--connections 50] [--warmup 1000]
+ *
+ * In this process: the ingress app wired as main.ts wires it (Postgres claim store, the
+ * idempotent acks=all Kafka producer, the registry's Avro codec) with one Standard Webhooks source,
+ * and a baseline: a bare node:http server that only verifies the same signature (the ingress's
+ * own verifier, HMAC-SHA256) and answers 202. Autocannon drives both from a child process, so
+ * the load generator does not share the servers' event loop, with the same pre-signed requests,
+ * every one with its own event id. Then an independent consumer counts the records the bench
+ * source put on person-changes: it must equal the 2xx answers, or the run fails.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import type { Consumer } from 'kafkajs';
+import { Pool } from 'pg';
+import { Webhook } from 'standardwebhooks';
+import {
+  createKafka,
+  createLogger,
+  createProducer,
+  createSchemaCodec,
+  openPostgresPool,
+  Registry,
+  Topics,
+} from '@bgs/platform';
+import { verifyStandardWebhook } from '../services/ingress/src/webhooks/signatures/standard-webhooks';
+import { parseSources, SourceRegistry } from '../services/ingress/src/webhooks/sources';
+import { INGRESS_PRODUCER_RETRY, wireIngress } from '../services/ingress/src/wiring';
+
+const print = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+// ---------------------------------------------------------------------------------------------
+// The load generator (the child process): autocannon over a file of pre-signed requests
+
+interface PreparedRequest {
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+interface DriveJob {
+  readonly url: string;
+  readonly requestsFile: string;
+  readonly connections: number;
+  readonly title: string;
+}
+
+interface DriveResult {
+  readonly title: string;
+  readonly sent: number;
+  readonly durationS: number;
+  readonly perSecondMean: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly ok2xx: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly statuses: Record<string, number>;
+  /** Requests autocannon asked for beyond the prepared ones (each would repeat an event id). */
+  readonly reused: number;
+}
+
+async function drive(job: DriveJob): Promise<DriveResult> {
+  const prepared = JSON.parse(readFileSync(job.requestsFile, 'utf8')) as PreparedRequest[];
+  let next = 0;
+  let reused = 0;
+  const result = await autocannon({
+    url: job.url,
+    title: job.title,
+    connections: Math.min(job.connections, prepared.length),
+    amount: prepared.length,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        // One entry whose every request is built here: each is sent once, in order.
+        setupRequest: (request) => {
+          if (next >= prepared.length) reused += 1;
+          const { body, headers } = prepared[next++ % prepared.length] as PreparedRequest;
+          return { ...request, method: 'POST', body, headers };
+        },
+      },
+    ],
+  });
+  const statuses: Record<string, number> = {};
+  for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) {
+    statuses[status] = count ?? 0;
+  }
+  const sent = Object.values(statuses).reduce((sum, count) => sum + count, 0);
+  return {
+    title: job.title,
+    sent,
+    durationS: result.duration,
+    perSecondMean: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statuses,
+    reused,
+  };
+}
+
+/** Runs `drive` in a child process (this same file with --drive) and returns its result. */
+function driveInChild(job: DriveJob): Promise<DriveResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--drive', JSON.stringify(job)], { stdio: 'inherit' });
+    let result: DriveResult | undefined;
+    child.on('message', (message) => {
+      result = message as DriveResult;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`load generator exited with ${code}`)),
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The servers
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const pgPort = env('BGS_PG_PORT', 55432);
+const STACK = {
+  kafkaBrokers: [`127.0.0.1:${env('BGS_KAFKA_PORT', 59092)}`],
+  registryUrl: `http://127.0.0.1:${env('BGS_REGISTRY_PORT', 58081)}/apis/ccompat/v7`,
+  databaseUrl: `postgres://bgs_app:bgs_app@127.0.0.1:${pgPort}/buyergroups`,
+};
+
+/** config.ts's defaults. */
+const SETTINGS = {
+  WEBHOOK_BODY_LIMIT_BYTES: 256 * 1024,
+  WEBHOOK_TOLERANCE_MS: 5 * 60_000,
+  PRODUCE_TIMEOUT_MS: 5_000,
+  CLAIM_TIMEOUT_MS: 30_000,
+  REQUEST_TIMEOUT_MS: 15_000,
+};
+
+function listen(handler: http.RequestListener): Promise<http.Server> {
+  return new Promise((resolve) => {
+    const server = http.createServer(handler);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const portOf = (server: http.Server): number => (server.address() as AddressInfo).port;
+
+async function close(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Reads the body (bounded), verifies the Standard Webhooks signature, answers 202 or 401. */
+function baselineHandler(secret: string): http.RequestListener {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= SETTINGS.WEBHOOK_BODY_LIMIT_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const verification = verifyStandardWebhook(
+        {
+          rawBody: Buffer.concat(chunks),
+          header: (name) => {
+            const value = req.headers[name];
+            return Array.isArray(value) ? value.join(', ') : value;
+          },
+        },
+        { secrets: [secret], nowMs: Date.now(), toleranceMs: SETTINGS.WEBHOOK_TOLERANCE_MS },
+      );
+      const status = verification.ok ? 202 : 401;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(verification.ok ? { status: 'enqueued' } : { error: 'unauthorized' }));
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests: each one its own event (and webhook-id), signed by the standardwebhooks package
+
+function prepare(secret: string, count: number, tag: string): PreparedRequest[] {
+  const signer = new Webhook(secret);
+  const now = new Date();
+  return Array.from({ length: count }, (_, i) => {
+    const id = `bench-${tag}-${i}`;
+    const body = JSON.stringify({
+      id,
+      source: 'bench',
+      type: 'person.role_change',
+      timestamp: now.toISOString(),
+      person: {
+        id: `person_${i % 5000}`,
+        name: 'Ada Lovelace',
+        oldTitle: 'VP Sales',
+        newTitle: 'CRO',
+      },
+      company: { id: `company_${i % 1000}`, name: 'Acme' },
+      changes: { title: { old: 'VP Sales', new: 'CRO' } },
+    });
+    const msgId = `msg_${tag}_${i}`;
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': msgId,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signer.sign(msgId, now, body),
+      },
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting what the bench source put on person-changes, with an independent consumer
+
+type Offsets = Map<number, bigint>;
+
+async function countRecords(
+  kafka: ReturnType<typeof createKafka>,
+  source: string,
+  from: Offsets,
+  to: Offsets,
+  timeoutMs: number,
+): Promise<number> {
+  const consumer: Consumer = kafka.consumer({ groupId: `bench-count-${randomUUID()}` });
+  const position = new Map<number, bigint>(from);
+  // By partition and offset: a seek may re-read what the first fetch already delivered.
+  const seen = new Set<string>();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: Topics.personChanges, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (message.headers?.source?.toString() === source) {
+            seen.add(`${batch.partition}:${message.offset}`);
+          }
+          position.set(batch.partition, BigInt(message.offset) + 1n);
+        }
+      },
+    });
+    // Everything before the run cannot carry this run's source name: start where it started.
+    for (const [partition, offset] of from) {
+      consumer.seek({ topic: Topics.personChanges, partition, offset: offset.toString() });
+    }
+    const deadline = Date.now() + timeoutMs;
+    const done = () => [...to].every(([partition, end]) => (position.get(partition) ?? 0n) >= end);
+    while (!done()) {
+      if (Date.now() > deadline) {
+        throw new Error(`the counting consumer did not reach the end offsets in ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return seen.size;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+async function topicEnds(kafka: ReturnType<typeof createKafka>): Promise<Offsets> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(Topics.personChanges);
+    return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Mean of a prom-client histogram over all its label sets. */
+async function histogramMean(
+  registry: Registry,
+  name: string,
+): Promise<{ mean: number; count: number }> {
+  const metric = (await registry.getMetricsAsJSON()).find((found) => found.name === name);
+  let sum = 0;
+  let count = 0;
+  for (const value of metric?.values ?? []) {
+    const series = (value as { metricName?: string }).metricName;
+    if (series === `${name}_sum`) sum += value.value;
+    if (series === `${name}_count`) count += value.value;
+  }
+  return { mean: count > 0 ? sum / count : 0, count };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function option(args: readonly string[], name: string, fallback: number): number {
+  const index = args.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer`);
+  return value;
+}
+
+const fixed = (value: number, digits = 0): string => value.toFixed(digits);
+
+function table(rows: readonly DriveResult[]): string[] {
+  const header = [
+    'target',
+    'requests',
+    'req/s (run)',
+    'req/s (autocannon mean)',
+    'p50 ms',
+    'p99 ms',
+    '2xx',
+    'non-2xx',
+    'errors',
+    'statuses',
+  ];
+  const body = rows.map((row) => [
+    row.title,
+    String(row.sent),
+    fixed(row.sent / row.durationS),
+    fixed(row.perSecondMean),
+    fixed(row.p50, 1),
+    fixed(row.p99, 1),
+    String(row.ok2xx),
+    String(row.non2xx),
+    String(row.errors),
+    Object.entries(row.statuses)
+      .map(([status, count]) => `${status}:${count}`)
+      .join(' '),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)),
+  );
+  const format = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...body.map(format)];
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const requests = option(args, 'requests', 20_000);
+  const connections = option(args, 'connections', 50);
+  const warmup = option(args, 'warmup', 1_000);
+  print(
+    `$ npx tsc -p bench && node bench/dist/bench/ingress-webhooks.js --requests ${requests} --connections ${connections} --warmup ${warmup}`,
+  );
+  print(`node ${process.version}, ${new Date().toISOString()}`);
+
+  const tag = randomBytes(4).toString('hex');
+  const source = `bench-${tag}`;
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const logger = createLogger({ service: 'ingress-bench', level: 'error' });
+
+  // The ingress, as main.ts wires it.
+  const sources = new SourceRegistry(
+    parseSources(
+      {
+        sources: {
+          [source]: {
+            scheme: 'standard-webhooks',
+            secrets: [{ value: secret }],
+            rateLimit: { perSecond: 1_000_000 },
+            description: 'ingress benchmark',
+          },
+        },
+      },
+      {},
+    ),
+  );
+  const postgres = openPostgresPool(Pool, {
+    name: 'ingress-bench',
+    config: { DATABASE_URL: STACK.databaseUrl },
+    logger,
+  });
+  const kafka = createKafka({ brokers: STACK.kafkaBrokers, clientId: 'ingress-bench', logger });
+  const producer = createProducer(kafka, { retry: INGRESS_PRODUCER_RETRY });
+  await producer.connect();
+  const registry = new Registry();
+  const app = wireIngress(
+    {
+      sources,
+      pool: postgres.pool,
+      producer,
+      codec: createSchemaCodec({ url: STACK.registryUrl }),
+      registry,
+      logger,
+    },
+    SETTINGS,
+  );
+  const ingress = await listen(app);
+  const baseline = await listen(baselineHandler(secret));
+
+  const workdir = mkdtempSync(path.join(tmpdir(), 'bgs-bench-'));
+  const file = (name: string, prepared: PreparedRequest[]) => {
+    const target = path.join(workdir, `${name}.json`);
+    writeFileSync(target, JSON.stringify(prepared));
+    return target;
+  };
+  const warmFile = file('warmup', prepare(secret, warmup, `${tag}-w`));
+  const mainFile = file('main', prepare(secret, requests, `${tag}-m`));
+  print(`prepared ${warmup} + ${requests} signed requests for source ${source}`);
+
+  const startOffsets = await topicEnds(kafka);
+  const job = (title: string, server: http.Server, requestsFile: string): DriveJob => ({
+    title,
+    url: `http://127.0.0.1:${portOf(server)}/webhooks/${source}`,
+    requestsFile,
+    connections,
+  });
+
+  let exitCode = 0;
+  try {
+    // Baseline first, then the ingress; each warmed up with its own distinct requests.
+    await driveInChild(job('baseline warm-up', baseline, warmFile));
+    const base = await driveInChild(job('baseline (verify + 202)', baseline, mainFile));
+    const ingressWarm = await driveInChild(job('ingress warm-up', ingress, warmFile));
+    const measured = await driveInChild(job('ingress (POST /webhooks)', ingress, mainFile));
+
+    print();
+    for (const line of table([base, measured])) print(line);
+    print();
+    const runRate = (row: DriveResult) => row.sent / row.durationS;
+    print(
+      `ratio ingress/baseline: ${(runRate(measured) / runRate(base)).toFixed(3)} (req/s over the run), ` +
+        `p50 ${(measured.p50 / Math.max(base.p50, 0.001)).toFixed(1)}x, p99 ${(measured.p99 / Math.max(base.p99, 0.001)).toFixed(1)}x`,
+    );
+    for (const row of [base, measured, ingressWarm]) {
+      if (row.reused > 0)
+        print(`WARNING: ${row.title} reused ${row.reused} requests (repeated event ids)`);
+    }
+
+    // Where the ingress's time goes, from its own histograms (warm-up and run together).
+    const produce = await histogramMean(registry, 'ingress_kafka_produce_duration_seconds');
+    const handled = await histogramMean(registry, 'ingress_http_request_duration_seconds');
+    print(
+      `ingress histograms: Kafka acknowledgement mean ${fixed(produce.mean * 1000, 1)} ms over ${produce.count} sends; ` +
+        `request mean ${fixed(handled.mean * 1000, 1)} ms over ${handled.count}`,
+    );
+
+    // What landed: every 2xx (warm-up included) is one record of this source, and nothing else.
+    const accepted = ingressWarm.ok2xx + measured.ok2xx;
+    const records = await countRecords(kafka, source, startOffsets, await topicEnds(kafka), 60_000);
+    const { rows } = await postgres.pool.query<{ status: string; count: string }>(
+      `SELECT status, count(*) FROM webhook_events WHERE source = $1 GROUP BY status`,
+      [source],
+    );
+    const rowCounts = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+    print(
+      `accepted 2xx (warm-up + run): ${accepted}; records on ${Topics.personChanges} from ${source}: ${records}; ` +
+        `webhook_events rows: ${JSON.stringify(rowCounts)}`,
+    );
+    if (records !== accepted) {
+      print(
+        `MISMATCH: ${accepted} accepted (2xx) but ${records} records on ${Topics.personChanges}`,
+      );
+      exitCode = 1;
+    } else {
+      print('OK: accepted 2xx == records');
+    }
+  } finally {
+    // The audit rows of a benchmark are noise; the records age out with the topic's retention.
+    await postgres.pool.query(`DELETE FROM webhook_events WHERE source = $1`, [source]);
+    await close(ingress);
+    await close(baseline);
+    await producer.disconnect();
+    await postgres.stop();
+    rmSync(workdir, { recursive: true, force: true });
+  }
+  return exitCode;
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--drive') {
+  drive(JSON.parse(args[1] ?? '{}') as DriveJob).then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (error: unknown) => {
+      process.stderr.write(`load generator failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  main(args).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(
+        `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
