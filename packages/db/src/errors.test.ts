@@ -1,4 +1,4 @@
-import { describeDbError, describeEndpoint, redactUrl } from './errors';
+import { describeDbError, describeEndpoint, isTransientDbError, redactUrl } from './errors';
 
 const URL_WITH_SECRET = 'postgres://bgs_app:t0p-s3cret@db.internal:6543/buyergroups';
 
@@ -72,5 +72,19 @@ describe('describeDbError', () => {
     const line = describeDbError(err, URL_WITH_SECRET);
     expect(line).not.toContain('t0p-s3cret');
     expect(line).toContain('postgres://bgs_app:***@db.internal:6543/buyergroups');
+  });
+});
+
+describe('isTransientDbError', () => {
+  it.each([
+    [{ code: 'ECONNREFUSED' }, true],
+    [{ code: '57P01' }, true],
+    [{ code: '08006' }, true],
+    [new Error('timeout exceeded when trying to connect'), true],
+    [{ code: '23505' }, false],
+    [new Error('syntax error'), false],
+    [null, false],
+  ])('%j → %s', (error, expected) => {
+    expect(isTransientDbError(error)).toBe(expected);
   });
 });

@@ -49,6 +49,36 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
 ]);
 
+/** Server states in which retrying later may work (SQLSTATE class 08 counts too). */
+const TRANSIENT_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+/**
+ * A failure of the connection rather than of the statement: a caller answering someone should
+ * say "retry later" (503), not "broken" (500).
+ */
+export function isTransientDbError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (
+    typeof code === 'string' &&
+    (NETWORK_CODES.has(code) ||
+      code === 'EPIPE' ||
+      TRANSIENT_SQLSTATES.has(code) ||
+      code.startsWith('08'))
+  ) {
+    return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+    message,
+  );
+}
+
 function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;

@@ -12,6 +12,12 @@ export {
   type MigrationLogger,
   type MigrationStatusEntry,
 } from './data-source';
-export { describeDbError, describeEndpoint, redactUrl, type DbEndpoint } from './errors';
+export {
+  describeDbError,
+  describeEndpoint,
+  isTransientDbError,
+  redactUrl,
+  type DbEndpoint,
+} from './errors';
 export { bigintToNumber, numericToNumber, parseDecimal, parseSafeInteger } from './transformers';
 export * from './values';

@@ -12,6 +12,7 @@
  * first request claims (workspace, key) in refresh_requests; concurrent and later duplicates
  * find the claim and answer with its request id, so a key makes one record at most.
  */
+import { isTransientDbError } from '@bgs/db';
 import { findUnstorableText } from '../webhooks/storable';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';
@@ -109,34 +110,6 @@ const UNAVAILABLE = (): ApiError =>
     { error: 'unavailable', message: 'try again later' },
     { 'retry-after': RETRY_AFTER_S },
   );
-
-/** Connection-level database failures: retrying later may work, so they are 503, not 500. */
-const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-]);
-
-function isTransientDbError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('08'))) {
-    return true;
-  }
-  const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
-    message,
-  );
-}
 
 function send(res: Response, status: number, body: object, headers: Record<string, string> = {}) {
   if (res.headersSent) return; // a request timeout answered first
