@@ -307,3 +307,40 @@ describe('GET /webhooks/:source', () => {
     expect(text).not.toContain('whsec_');
   });
 });
+
+describe('operations', () => {
+  it('counts outcomes by source and status, signature failures by reason, and duplicates', async () => {
+    const event = roleChange();
+    const first = signedStandard(event);
+    await post(std, first.body, first.headers);
+    const again = signedStandard(event);
+    await post(std, again.body, again.headers);
+    await post(std, first.body, {});
+    const metrics = await ingress.registry.metrics();
+    expect(metrics).toMatch(
+      new RegExp(
+        `ingress_webhooks_total\\{source="${std}",outcome="enqueued",status="202"\\} [1-9]`,
+      ),
+    );
+    expect(metrics).toMatch(
+      new RegExp(`ingress_webhook_duplicates_total\\{source="${std}"\\} [1-9]`),
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `ingress_webhook_signature_failures_total\\{source="${std}",reason="missing_headers"\\} [1-9]`,
+      ),
+    );
+    expect(metrics).toContain('ingress_kafka_produce_duration_seconds_bucket');
+    // Unknown sources never become label values.
+    await post('made-up-source', '{}', {});
+    expect(await ingress.registry.metrics()).not.toContain('made-up-source');
+  });
+
+  it('sends security headers and no framework banner', async () => {
+    const { body, headers } = signedStandard(roleChange());
+    const reply = await post(std, body, headers);
+    expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(reply.headers.get('strict-transport-security')).toContain('max-age');
+    expect(reply.headers.get('x-powered-by')).toBeNull();
+  });
+});
