@@ -3,11 +3,9 @@
 #   node services/<name>/dist/main.js
 #   node packages/provisioning/dist/cli/provision.js all
 
-# ---- build: every dependency, compile every workspace
-FROM node:20.20.2-bookworm-slim AS build
+# ---- manifests: every workspace's package.json, for both stages' npm ci
+FROM node:20.20.2-bookworm-slim AS manifests
 WORKDIR /app
-ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-# Manifests first, so the dependency layer is reused while only sources change.
 COPY package.json package-lock.json .npmrc ./
 COPY packages/domain/package.json packages/domain/
 COPY packages/platform/package.json packages/platform/
@@ -17,6 +15,13 @@ COPY services/ingress/package.json services/ingress/
 COPY services/refresher/package.json services/refresher/
 COPY services/enricher/package.json services/enricher/
 COPY services/sink/package.json services/sink/
+
+# ---- build: every dependency, compile every workspace
+FROM node:20.20.2-bookworm-slim AS build
+WORKDIR /app
+ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+# Manifests first, so the dependency layer is reused while only sources change.
+COPY --from=manifests /app ./
 RUN npm ci
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages/ packages/
@@ -27,15 +32,7 @@ RUN npx tsc -b
 FROM node:20.20.2-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-COPY package.json package-lock.json .npmrc ./
-COPY packages/domain/package.json packages/domain/
-COPY packages/platform/package.json packages/platform/
-COPY packages/db/package.json packages/db/
-COPY packages/provisioning/package.json packages/provisioning/
-COPY services/ingress/package.json services/ingress/
-COPY services/refresher/package.json services/refresher/
-COPY services/enricher/package.json services/enricher/
-COPY services/sink/package.json services/sink/
+COPY --from=manifests /app ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/packages/domain/dist packages/domain/dist
 COPY --from=build /app/packages/platform/dist packages/platform/dist

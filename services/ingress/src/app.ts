@@ -5,6 +5,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'winston';
+import { clientErrorAnswer } from './client-errors';
 import type { IngressMetrics } from './metrics';
 
 export interface IngressAppOptions {
@@ -14,16 +15,6 @@ export interface IngressAppOptions {
   readonly logger: Logger;
   readonly requestTimeoutMs: number;
 }
-
-/** body-parser's error types, mapped to what the client did wrong. */
-const BODY_ERRORS: Record<string, { status: number; error: string }> = {
-  'entity.too.large': { status: 413, error: 'payload_too_large' },
-  'entity.parse.failed': { status: 400, error: 'malformed_json' },
-  'encoding.unsupported': { status: 415, error: 'unsupported_encoding' },
-  'charset.unsupported': { status: 415, error: 'unsupported_charset' },
-  'request.aborted': { status: 400, error: 'request_aborted' },
-  'request.size.invalid': { status: 400, error: 'request_size_invalid' },
-};
 
 export function createIngressApp(options: IngressAppOptions): express.Express {
   const { metrics, logger } = options;
@@ -59,16 +50,8 @@ export function createIngressApp(options: IngressAppOptions): express.Express {
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: unknown } | null)?.type;
-    const declared = (error as { status?: unknown } | null)?.status;
-    const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
-    // Errors that carry a 4xx (a bad path encoding, a body that is not what its
-    // Content-Encoding says) are the client's; only the rest are ours.
-    const clientStatus =
-      typeof declared === 'number' && declared >= 400 && declared < 500 ? declared : undefined;
-    const status = known?.status ?? clientStatus ?? 500;
-    const code = known?.error ?? (status < 500 ? 'bad_request' : 'internal_error');
-    if (status >= 500) {
+    const answer = clientErrorAnswer(error);
+    if (!answer) {
       logger.error('request failed', {
         method: req.method,
         path: req.baseUrl,
@@ -76,7 +59,8 @@ export function createIngressApp(options: IngressAppOptions): express.Express {
       });
     }
     if (res.headersSent) return;
-    res.status(status).json({ error: code });
+    const { status, body } = answer ?? { status: 500, body: { error: 'internal_error' } };
+    res.status(status).json(body);
   });
 
   return app;

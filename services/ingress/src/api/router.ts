@@ -12,6 +12,7 @@
  * first request claims (workspace, key) in refresh_requests; concurrent and later duplicates
  * find the claim and answer with its request id, so a key makes one record at most.
  */
+import { clientErrorAnswer } from '../client-errors';
 import { isTransientDbError } from '@bgs/db';
 import { findUnstorableText } from '../webhooks/storable';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -252,8 +253,7 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
   };
 
   /** The company, if it is the caller's; otherwise 404 whether or not it exists. */
-  const ownCompany = async (req: Request, res: Response): Promise<string> => {
-    const companyId = companyIdOf(req);
+  const ownCompany = async (companyId: string, res: Response): Promise<string> => {
     const workspaceId = await store.companyWorkspace(companyId);
     if (workspaceId === undefined || workspaceId !== callerOf(res).workspaceId) throw NOT_FOUND();
     return companyId;
@@ -352,7 +352,7 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
       const companyId = companyIdOf(req);
       const idempotencyKey = idempotencyKeyOf(req);
       const { level, reason } = parseRefreshBody(req.body);
-      await ownCompany(req, res);
+      await ownCompany(companyId, res);
       const caller = callerOf(res);
       const claim = await store.claimRefresh({
         workspaceId: caller.workspaceId,
@@ -369,7 +369,7 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
   );
 
   router.get('/buyer-groups/:companyId', authenticate, async (req: Request, res: Response) => {
-    const companyId = await ownCompany(req, res);
+    const companyId = await ownCompany(companyIdOf(req), res);
     const group = await store.latestBuyerGroup(callerOf(res).workspaceId, companyId);
     if (!group) throw NOT_FOUND();
     send(res, 200, group);
@@ -380,7 +380,7 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
     authenticate,
     async (req: Request, res: Response) => {
       const limit = limitOf(req);
-      const companyId = await ownCompany(req, res);
+      const companyId = await ownCompany(companyIdOf(req), res);
       const history = await store.refreshLog(callerOf(res).workspaceId, companyId, limit);
       send(res, 200, { companyId, ...history });
     },
@@ -396,27 +396,10 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
       send(res, error.status, error.body, error.headers);
       return;
     }
-    const type = (error as { type?: unknown } | null)?.type;
-    switch (type) {
-      case 'entity.too.large':
-        send(res, 413, { error: 'payload_too_large', message: `the body limit is ${BODY_LIMIT}` });
-        return;
-      case 'entity.parse.failed':
-        send(res, 400, { error: 'malformed_json', message: 'the body is not valid JSON' });
-        return;
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        send(res, 415, {
-          error: 'unsupported_media_type',
-          message: 'send uncompressed UTF-8 application/json',
-        });
-        return;
-      case 'request.aborted':
-      case 'request.size.invalid':
-        send(res, 400, { error: 'bad_request', message: 'the body was not received whole' });
-        return;
-      default:
-        break;
+    const refused = clientErrorAnswer(error);
+    if (refused) {
+      send(res, refused.status, refused.body);
+      return;
     }
     if (isTransientDbError(error)) {
       logger.warn('database unavailable', { path: req.path, error: describeError(error) });

@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AvroPublisher } from '@bgs/platform';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from 'winston';
+import { clientErrorAnswer } from '../client-errors';
 import type { IngressMetrics } from '../metrics';
 import { ensureTraceparent } from '../trace';
 import type { ClaimStore } from './claims';
@@ -39,6 +40,7 @@ type Outcome =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'too_large'
+  | 'unreadable_body'
   | 'unauthorized'
   | 'malformed_json'
   | 'invalid_event'
@@ -52,6 +54,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
   const now = options.now ?? Date.now;
   const limiters = new Map<string, { perSecond: number; limiter: RateLimiterMemory }>();
   const router = express.Router();
+  // raw-body counts bytes as they arrive and stops at the limit; it never buffers more.
+  const readBody = express.raw({ type: () => true, limit: options.bodyLimitBytes });
 
   const limiterFor = (source: WebhookSource): RateLimiterMemory => {
     const known = limiters.get(source.name);
@@ -133,9 +137,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
       }
       next();
     },
-    // raw-body counts bytes as they arrive and stops at the limit; it never buffers more.
-    (req, res, next) =>
-      express.raw({ type: () => true, limit: options.bodyLimitBytes })(req, res, next),
+    readBody,
     async (req: Request, res: Response) => {
       const source = res.locals.source as WebhookSource;
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -252,16 +254,14 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
     },
   );
 
-  // The body limit trips inside raw-body; count it against its source like every other answer.
+  // Errors while reading the body (over the limit, a bad Content-Encoding): counted against
+  // their source like every other answer.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const source = res.locals.source as WebhookSource | undefined;
-    if (source && (error as { type?: unknown } | null)?.type === 'entity.too.large') {
-      return answer(res, source.name, 'too_large', 413, {
-        error: 'payload_too_large',
-        message: `the body limit is ${options.bodyLimitBytes} bytes`,
-      });
-    }
-    next(error);
+    const refused = clientErrorAnswer(error);
+    if (!source || !refused) return next(error);
+    const outcome = refused.status === 413 ? 'too_large' : 'unreadable_body';
+    return answer(res, source.name, outcome, refused.status, refused.body);
   });
 
   const unavailable = (
