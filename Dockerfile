@@ -15,6 +15,8 @@ COPY services/ingress/package.json services/ingress/
 COPY services/refresher/package.json services/refresher/
 COPY services/enricher/package.json services/enricher/
 COPY services/sink/package.json services/sink/
+COPY services/local-provider/package.json services/local-provider/
+COPY tools/demo/package.json tools/demo/
 
 # ---- build: every dependency, compile every workspace
 FROM node:20.20.2-bookworm-slim AS build
@@ -26,6 +28,7 @@ RUN npm ci
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages/ packages/
 COPY services/ services/
+COPY tools/ tools/
 RUN npx tsc -b
 
 # ---- runtime: production dependencies and the compiled output only
@@ -42,6 +45,8 @@ COPY --from=build /app/services/ingress/dist services/ingress/dist
 COPY --from=build /app/services/refresher/dist services/refresher/dist
 COPY --from=build /app/services/enricher/dist services/enricher/dist
 COPY --from=build /app/services/sink/dist services/sink/dist
+COPY --from=build /app/services/local-provider/dist services/local-provider/dist
+COPY --from=build /app/tools/demo/dist tools/demo/dist
 # Provisioning registers these; it finds them at /app/schemas from its dist/ (SCHEMAS_DIR default).
 COPY schemas/ schemas/
 USER node

@@ -20,8 +20,12 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/packages', '<rootDir>/services'],
-      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/services/*/src/**/*.test.ts'],
+      roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tools'],
+      testMatch: [
+        '<rootDir>/packages/*/src/**/*.test.ts',
+        '<rootDir>/services/*/src/**/*.test.ts',
+        '<rootDir>/tools/*/src/**/*.test.ts',
+      ],
     },
     {
       ...shared,
