@@ -34,12 +34,15 @@ const OUR_TABLES = [
   'pipeline_operations',
   'api_keys',
   'refresh_requests',
+  'workspace_settings',
+  'company_cooldowns',
 ];
 const ALL_TABLES = [...UPSTREAM_TABLES, ...OUR_TABLES];
 const MIGRATION_NAMES = [
   'UpstreamTables1795000000000',
   'PipelineTables1795000100000',
   'IngressTables1795000200000',
+  'RefresherTables1795000300000',
 ];
 
 function withDatabase(url: string, database: string): string {
@@ -500,7 +503,7 @@ describe('@bgs/db migrations on a real Postgres', () => {
     expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES.at(-1)]);
     expect(await existingTables(target().url)).toEqual(
       [...ALL_TABLES, MIGRATIONS_TABLE]
-        .filter((t) => t !== 'api_keys' && t !== 'refresh_requests')
+        .filter((t) => t !== 'workspace_settings' && t !== 'company_cooldowns')
         .sort(),
     );
   });

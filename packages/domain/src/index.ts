@@ -1,2 +1,3 @@
 export * from './levels';
 export * from './roles';
+export * from './model';

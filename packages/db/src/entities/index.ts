@@ -2,12 +2,14 @@ import { ApiKey } from './api-key.entity';
 import { BuyerGroupMember } from './buyer-group-member.entity';
 import { BuyerGroupRefreshLog } from './buyer-group-refresh-log.entity';
 import { BuyerGroup } from './buyer-group.entity';
+import { CompanyCooldown } from './company-cooldown.entity';
 import { Company } from './company.entity';
 import { DebeziumHeartbeat } from './debezium-heartbeat.entity';
 import { Person } from './person.entity';
 import { PipelineOperation } from './pipeline-operation.entity';
 import { RefreshRequest } from './refresh-request.entity';
 import { WebhookEvent } from './webhook-event.entity';
+import { WorkspaceSettings } from './workspace-settings.entity';
 
 export {
   ApiKey,
@@ -15,11 +17,13 @@ export {
   BuyerGroupMember,
   BuyerGroupRefreshLog,
   Company,
+  CompanyCooldown,
   DebeziumHeartbeat,
   Person,
   PipelineOperation,
   RefreshRequest,
   WebhookEvent,
+  WorkspaceSettings,
 };
 
 /** Every entity, in the order the DataSource registers them. */
@@ -34,4 +38,6 @@ export const ENTITIES = [
   PipelineOperation,
   ApiKey,
   RefreshRequest,
+  WorkspaceSettings,
+  CompanyCooldown,
 ] as const;

@@ -1,12 +1,19 @@
 import { UpstreamTables1795000000000 } from './1795000000000-UpstreamTables';
 import { PipelineTables1795000100000 } from './1795000100000-PipelineTables';
 import { IngressTables1795000200000 } from './1795000200000-IngressTables';
+import { RefresherTables1795000300000 } from './1795000300000-RefresherTables';
 
-export { IngressTables1795000200000, PipelineTables1795000100000, UpstreamTables1795000000000 };
+export {
+  IngressTables1795000200000,
+  PipelineTables1795000100000,
+  RefresherTables1795000300000,
+  UpstreamTables1795000000000,
+};
 
 /** Every migration, oldest first. Add new ones at the end; never edit a shipped one. */
 export const MIGRATIONS = [
   UpstreamTables1795000000000,
   PipelineTables1795000100000,
   IngressTables1795000200000,
+  RefresherTables1795000300000,
 ] as const;

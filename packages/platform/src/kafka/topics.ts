@@ -37,6 +37,8 @@ export const Topics = {
   cdcHeartbeat: '__debezium-heartbeat.cdc',
   personChanges: 'person-changes',
   refreshRequests: 'refresh-requests',
+  /** Every change, request and elapsed cooldown, re-keyed by the company it touches. */
+  companyTouches: 'company-touches',
   buyerGroupDiscovered: 'buyer-group.discovered',
   buyerGroupEnriched: 'buyer-group.enriched',
   buyerGroupResearched: 'buyer-group.researched',
@@ -97,15 +99,28 @@ export const topicCatalogue: readonly TopicDeclaration[] = [
     'refresh-request.avsc',
   ),
   pipeline(
+    Topics.companyTouches,
+    'Significant changes and requests, keyed by the company they touch',
+    retained(7),
+    'company-touch.avsc',
+  ),
+  pipeline(
     Topics.buyerGroupDiscovered,
     'Discovered buyer groups, keyed by company id',
     retained(3),
+    'buyer-group-work.avsc',
   ),
-  pipeline(Topics.buyerGroupEnriched, 'Enriched buyer groups, keyed by company id', retained(3)),
+  pipeline(
+    Topics.buyerGroupEnriched,
+    'Enriched buyer groups, keyed by company id',
+    retained(3),
+    'buyer-group-work.avsc',
+  ),
   pipeline(
     Topics.buyerGroupResearched,
     'Researched buyer groups, keyed by company id',
     retained(3),
+    'buyer-group-work.avsc',
   ),
   pipeline(
     Topics.buyerGroups,
@@ -113,8 +128,18 @@ export const topicCatalogue: readonly TopicDeclaration[] = [
     compacted,
     'buyer-group.avsc',
   ),
-  pipeline(Topics.buyerGroupChanges, 'Member changes of saved buyer groups', retained(7)),
-  pipeline(deferredTopic, 'Paid refreshes deferred to the end of the cooldown', retained(7)),
+  pipeline(
+    Topics.buyerGroupChanges,
+    'Member changes of saved buyer groups',
+    retained(7),
+    'buyer-group-change.avsc',
+  ),
+  pipeline(
+    deferredTopic,
+    'Paid refreshes deferred to the end of the cooldown',
+    retained(7),
+    'company-touch.avsc',
+  ),
   ...Stages.flatMap((stage) => [
     ...RETRY_DELAYS_MS.map((delay) =>
       pipeline(retryTopic(stage, delay), `${stage} retries after ${delay} ms`, retained(7)),
