@@ -12,3 +12,6 @@ export * from './kafka/client';
 export * from './kafka/health';
 export * from './kafka/schema-codec';
 export * from './kafka/avro-publisher';
+export * from './stage';
+export * from './kafka/topic-codec';
+export * from './kafka/records';

@@ -1,10 +1,76 @@
 import { Pool } from 'pg';
-import { launchService, openPostgresPool } from '@bgs/platform';
+import {
+  Topics,
+  createSchemaCodec,
+  createTopicCodec,
+  deferredTopic,
+  launchService,
+  openPostgresPool,
+  startStageConsumer,
+  type BuyerGroupWorkRecord,
+  type CompanyTouchRecord,
+  type PersonChangeRecord,
+  type RefreshRequestRecord,
+} from '@bgs/platform';
 import { SERVICE_NAME, configSchema } from './config';
+import { createPgCooldownStore } from './discover/cooldown-store';
+import { createDiscoverHandler } from './discover/discover-handler';
+import { touchDecoder } from './discover/touch-decoder';
+import { createPgRosterStore } from './discover/roster-store';
+import { routeDecoders } from './route/decoders';
+import { createRouteHandler } from './route/route-handler';
 
-// Composition root. No input topics are consumed yet: consuming without a handler would lose events.
+// Composition root: two consumer groups, one for each step.
+// route:    CDC, person-changes, refresh-requests → company-touches (re-keyed by company)
+// discover: company-touches, refresher.deferred   → buyer-group.discovered
 void launchService({
   name: SERVICE_NAME,
   configSchema,
-  setup: (context) => [openPostgresPool(Pool, context)],
+  setup: async (context) => {
+    const { config, kafka, logger, metrics } = context;
+    const postgres = openPostgresPool(Pool, context);
+    const registry = createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL });
+    const touchCodec = createTopicCodec<CompanyTouchRecord>(registry, Topics.companyTouches);
+    const deferredCodec = createTopicCodec<CompanyTouchRecord>(registry, deferredTopic);
+
+    const route = startStageConsumer({
+      stage: 'refresher',
+      groupId: 'refresher.route',
+      kafka,
+      logger,
+      registry: metrics.registry,
+      concurrency: config.STAGE_CONCURRENCY,
+      inputs: routeDecoders({
+        personChanges: createTopicCodec<PersonChangeRecord>(registry, Topics.personChanges),
+        refreshRequests: createTopicCodec<RefreshRequestRecord>(registry, Topics.refreshRequests),
+      }),
+      handle: createRouteHandler(touchCodec, { backfill: config.BACKFILL_SNAPSHOTS }),
+    });
+
+    const discover = startStageConsumer({
+      stage: 'refresher',
+      groupId: 'refresher.discover',
+      kafka,
+      logger,
+      registry: metrics.registry,
+      concurrency: config.STAGE_CONCURRENCY,
+      inputs: {
+        [Topics.companyTouches]: touchDecoder(touchCodec),
+        [deferredTopic]: touchDecoder(deferredCodec),
+      },
+      handle: createDiscoverHandler({
+        rosters: createPgRosterStore(postgres.pool),
+        cooldowns: createPgCooldownStore(postgres.pool),
+        touchCodec,
+        workCodec: createTopicCodec<BuyerGroupWorkRecord>(registry, Topics.buyerGroupDiscovered),
+        maxMembers: config.MAX_MEMBERS,
+        now: Date.now,
+      }),
+    });
+
+    await route.start();
+    await discover.start();
+    // Stopped in reverse: the consumers finish their batches before the pool closes.
+    return [postgres, route, discover];
+  },
 });

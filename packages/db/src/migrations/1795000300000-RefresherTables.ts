@@ -29,6 +29,7 @@ export class RefresherTables1795000300000 implements MigrationInterface {
         "window_ends_at" timestamptz NOT NULL,
         "owner_generation" bigint NOT NULL,
         "deferred_until" timestamptz,
+        "deferred_generation" bigint,
         CONSTRAINT "pk_company_cooldowns" PRIMARY KEY ("company_id")
       )`);
   }

@@ -1,0 +1,4 @@
+export * from './headers';
+export * from './failure';
+export * from './transactional-producers';
+export * from './stage-consumer';

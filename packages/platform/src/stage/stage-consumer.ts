@@ -1,0 +1,322 @@
+/**
+ * Consume, process, produce: the loop every stage runs.
+ *
+ * - Each partition batch is handled as one unit and its outputs, its failures' retry or
+ *   dead-letter records and its offsets are committed in one Kafka transaction, so a crash
+ *   anywhere replays the batch and nothing is lost or published twice.
+ * - A handler that fails on a batch is re-run message by message, so one bad message cannot
+ *   take its neighbours down; the bad one goes to the next retry tier (or the dead-letter
+ *   topic) and the partition keeps flowing.
+ * - A second consumer group reads the stage's retry tiers; a message there (or on any input
+ *   carrying `bgs-not-before`) waits with its partition paused until it is due.
+ * - Partitions are processed concurrently; within a partition, strictly in order.
+ */
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Logger } from 'winston';
+import { createConsumer } from '../kafka/client';
+import { RETRY_DELAYS_MS, retryTopic, type Stage } from '../kafka/topics';
+import { describeError } from '../logger';
+import type { ServiceResource } from '../resource';
+import { PoisonMessageError, routeFailure } from './failure';
+import { Headers, integerHeader, readHeaders, type HeaderMap } from './headers';
+import { createTransactionalProducers, type TransactionalRecord } from './transactional-producers';
+
+export interface RawMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: HeaderMap;
+}
+
+/** Turns a raw message into the handler's input; `undefined` means nothing to do (a tombstone). */
+export type Decoder<T> = (message: RawMessage) => Promise<T | undefined> | T | undefined;
+
+export interface StageRecord<T> {
+  /** The topic it was first consumed from, also when it comes back from a retry tier. */
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: T;
+  readonly headers: HeaderMap;
+  readonly timestamp: number;
+  /** Failed deliveries before this one. */
+  readonly attempt: number;
+}
+
+export type OutputRecord = TransactionalRecord;
+
+export type StageHandler<T> = (
+  records: readonly StageRecord<T>[],
+) => Promise<readonly OutputRecord[]>;
+
+export interface StageConsumerOptions<T> {
+  readonly stage: Stage;
+  /** The consumer group; the retry tiers are read by `<groupId>.retry`. */
+  readonly groupId: string;
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Input topic → decoder. */
+  readonly inputs: Readonly<Record<string, Decoder<T>>>;
+  readonly handle: StageHandler<T>;
+  /** Partitions processed at once, per consumer. */
+  readonly concurrency: number;
+  readonly now?: () => number;
+}
+
+interface Pending<T> {
+  readonly record: StageRecord<T>;
+  readonly raw: KafkaMessage;
+}
+
+interface Failure {
+  readonly record: Omit<StageRecord<unknown>, 'value'>;
+  readonly raw: KafkaMessage;
+  readonly error: unknown;
+}
+
+function stageMetrics(registry: Registry) {
+  const existing = registry.getSingleMetric('bgs_stage_records_total');
+  if (existing) {
+    return {
+      records: existing as Counter<'stage' | 'outcome'>,
+      batchSeconds: registry.getSingleMetric('bgs_stage_batch_seconds') as Histogram<'stage'>,
+    };
+  }
+  return {
+    records: new Counter({
+      name: 'bgs_stage_records_total',
+      help: 'Records a stage consumed, by outcome: processed, skipped, retried, dead_lettered',
+      labelNames: ['stage', 'outcome'] as const,
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'bgs_stage_batch_seconds',
+      help: 'Time to handle and commit one partition batch',
+      labelNames: ['stage'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
+
+export function startStageConsumer<T>(options: StageConsumerOptions<T>): ServiceResource & {
+  start(): Promise<void>;
+} {
+  const now = options.now ?? Date.now;
+  const logger = options.logger.child({ component: 'stage', stage: options.stage });
+  const producers = createTransactionalProducers(options.kafka);
+  const metrics = stageMetrics(options.registry);
+  const timers = new Set<NodeJS.Timeout>();
+  const consumers: Consumer[] = [];
+  let stopping = false;
+
+  const retryTopics = RETRY_DELAYS_MS.map((delay) => retryTopic(options.stage, delay));
+
+  const decode = async (
+    message: KafkaMessage,
+    topic: string,
+    partition: number,
+    fromRetryTier: boolean,
+  ): Promise<{ pending?: Pending<T>; failure?: Failure; skipped?: true }> => {
+    const headers = readHeaders(message.headers);
+    const original = fromRetryTier
+      ? {
+          topic: headers[Headers.originalTopic] ?? '',
+          partition: integerHeader(headers, Headers.originalPartition, partition),
+          offset: headers[Headers.originalOffset] ?? message.offset,
+          timestamp: integerHeader(headers, Headers.originalTimestamp, Number(message.timestamp)),
+        }
+      : { topic, partition, offset: message.offset, timestamp: Number(message.timestamp) };
+    const base = {
+      ...original,
+      key: message.key?.toString('utf8') ?? null,
+      headers,
+      attempt: integerHeader(headers, Headers.attempt, 0),
+    };
+    const decoder = options.inputs[original.topic];
+    // Every consumer group of a stage reads the stage's retry tiers; each takes its own.
+    if (fromRetryTier && !decoder) return { skipped: true };
+    try {
+      if (!decoder) throw new PoisonMessageError(`no input of this stage is ${original.topic}`);
+      const value = await decoder({ key: message.key, value: message.value, headers });
+      if (value === undefined) return { skipped: true };
+      return { pending: { record: { ...base, value }, raw: message } };
+    } catch (error) {
+      const poison =
+        error instanceof PoisonMessageError
+          ? error
+          : new PoisonMessageError(error instanceof Error ? error.message : String(error), {
+              cause: error,
+            });
+      return { failure: { record: base, raw: message, error: poison } };
+    }
+  };
+
+  /** Runs the handler on the batch; on failure, once per record, collecting the failures. */
+  const handle = async (
+    pending: readonly Pending<T>[],
+  ): Promise<{ outputs: OutputRecord[]; failures: Failure[] }> => {
+    if (pending.length === 0) return { outputs: [], failures: [] };
+    try {
+      return { outputs: [...(await options.handle(pending.map((p) => p.record)))], failures: [] };
+    } catch (batchError) {
+      if (pending.length === 1) {
+        const [only] = pending as [Pending<T>];
+        return {
+          outputs: [],
+          failures: [{ record: only.record, raw: only.raw, error: batchError }],
+        };
+      }
+      logger.warn('batch failed; handling its records one by one', {
+        error: describeError(batchError),
+        records: pending.length,
+      });
+      const outputs: OutputRecord[] = [];
+      const failures: Failure[] = [];
+      for (const p of pending) {
+        try {
+          outputs.push(...(await options.handle([p.record])));
+        } catch (error) {
+          failures.push({ record: p.record, raw: p.raw, error });
+        }
+      }
+      return { outputs, failures };
+    }
+  };
+
+  const processBatch = async (
+    groupId: string,
+    fromRetryTier: boolean,
+    payload: EachBatchPayload,
+  ): Promise<void> => {
+    const { batch, resolveOffset, heartbeat, pause, isRunning, isStale } = payload;
+    if (batch.messages.length === 0) return;
+    const started = process.hrtime.bigint();
+    const pending: Pending<T>[] = [];
+    const failures: Failure[] = [];
+    let skipped = 0;
+    let last: KafkaMessage | undefined;
+    let dueAt: number | undefined;
+
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || stopping) return; // nothing resolved: it is fetched again
+      const notBefore = integerHeader(readHeaders(message.headers), Headers.notBefore, 0);
+      if (notBefore > now()) {
+        dueAt = notBefore;
+        break;
+      }
+      const decoded = await decode(message, batch.topic, batch.partition, fromRetryTier);
+      if (decoded.pending) pending.push(decoded.pending);
+      if (decoded.failure) failures.push(decoded.failure);
+      if (decoded.skipped) skipped += 1;
+      last = message;
+    }
+
+    if (last) {
+      const handled = await handle(pending);
+      failures.push(...handled.failures);
+      const outputs = [...handled.outputs];
+      for (const failure of failures) {
+        const route = routeFailure({
+          stage: options.stage,
+          topic: failure.record.topic,
+          partition: failure.record.partition,
+          offset: failure.record.offset,
+          timestamp: failure.record.timestamp,
+          attempt: failure.record.attempt,
+          headers: failure.record.headers,
+          error: failure.error,
+          now: now(),
+        });
+        logger.log(
+          route.kind === 'retry' ? 'warn' : 'error',
+          route.kind === 'retry' ? 'record failed; retrying later' : 'record dead-lettered',
+          {
+            topic: failure.record.topic,
+            partition: failure.record.partition,
+            offset: failure.record.offset,
+            attempt: failure.record.attempt + 1,
+            to: route.topic,
+            error: describeError(failure.error),
+          },
+        );
+        metrics.records.inc(
+          { stage: options.stage, outcome: route.kind === 'retry' ? 'retried' : 'dead_lettered' },
+          1,
+        );
+        outputs.push({
+          topic: route.topic,
+          key: failure.raw.key?.toString('utf8') ?? null,
+          value: failure.raw.value,
+          headers: route.headers,
+        });
+      }
+      await heartbeat();
+      const next =
+        dueAt === undefined && last.offset === batch.messages.at(-1)?.offset
+          ? (BigInt(batch.lastOffset()) + 1n).toString()
+          : (BigInt(last.offset) + 1n).toString();
+      await producers.commit(outputs, {
+        consumerGroupId: groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: next,
+      });
+      resolveOffset(last.offset);
+      const processed = pending.length - handled.failures.length;
+      if (processed > 0)
+        metrics.records.inc({ stage: options.stage, outcome: 'processed' }, processed);
+      if (skipped > 0) metrics.records.inc({ stage: options.stage, outcome: 'skipped' }, skipped);
+      metrics.batchSeconds.observe(
+        { stage: options.stage },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
+
+    if (dueAt !== undefined) {
+      // Not due yet: stop fetching this partition and come back when it is. The unresolved
+      // messages are fetched again on resume.
+      const resume = pause();
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          resume();
+        },
+        Math.max(0, dueAt - now()),
+      );
+      timers.add(timer);
+    }
+  };
+
+  const run = async (groupId: string, topics: readonly string[], fromRetryTier: boolean) => {
+    const consumer = createConsumer(options.kafka, { groupId, readUncommitted: false });
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrency,
+      eachBatch: (payload) => processBatch(groupId, fromRetryTier, payload),
+    });
+  };
+
+  return {
+    name: `${options.stage}-consumer:${options.groupId}`,
+    async start() {
+      await run(options.groupId, Object.keys(options.inputs), false);
+      await run(`${options.groupId}.retry`, retryTopics, true);
+      logger.info('consuming', { groupId: options.groupId, topics: Object.keys(options.inputs) });
+    },
+    async stop() {
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      // disconnect() waits for the batch in flight to finish and commit.
+      await Promise.all(consumers.map((c) => c.disconnect()));
+      await producers.disconnectAll();
+    },
+  };
+}

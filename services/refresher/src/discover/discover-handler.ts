@@ -1,0 +1,156 @@
+/**
+ * The discovery step: coalesce a batch's touches per company, read each roster once, apply the
+ * paid-refresh cooldown, run discovery, and emit buyer-group.discovered keyed by company.
+ * Deferrals coming back from refresher.deferred re-enter company-touches, so they get a fresh
+ * (newer) generation instead of carrying their old one past newer saves.
+ */
+import { discoverBuyerGroup, isPaidLevel, type EnrichmentLevel } from '@bgs/domain';
+import {
+  Headers,
+  Topics,
+  deferredTopic,
+  passThroughHeaders,
+  type BuyerGroupWorkRecord,
+  type CompanyTouchRecord,
+  type OutputRecord,
+  type StageHandler,
+  type TopicCodec,
+} from '@bgs/platform';
+import type { CooldownStore } from './cooldown-store';
+import { planRefreshes, type RefreshPlan } from './plan';
+import type { Roster, RosterStore } from './roster-store';
+
+export class UnknownCompanyError extends Error {
+  constructor(readonly companyIds: readonly string[]) {
+    super(`company not found: ${companyIds.join(', ')}`);
+    this.name = 'UnknownCompanyError';
+  }
+}
+
+export interface DiscoverDeps {
+  readonly rosters: RosterStore;
+  readonly cooldowns: CooldownStore;
+  readonly touchCodec: TopicCodec<CompanyTouchRecord>;
+  readonly workCodec: TopicCodec<BuyerGroupWorkRecord>;
+  readonly maxMembers: number;
+  readonly now: () => number;
+}
+
+interface LevelDecision {
+  readonly level: EnrichmentLevel;
+  readonly note?: string;
+  readonly deferral?: { readonly level: EnrichmentLevel; readonly dueAt: number };
+}
+
+async function decideLevel(
+  plan: RefreshPlan,
+  roster: Roster,
+  cooldowns: CooldownStore,
+): Promise<LevelDecision> {
+  const level = plan.requestedLevel ?? roster.policy.changeLevel;
+  if (!isPaidLevel(level) || roster.policy.cooldownSeconds === 0) return { level };
+  const decision = await cooldowns.claim({
+    companyId: plan.companyId,
+    generation: plan.generation,
+    cooldownSeconds: roster.policy.cooldownSeconds,
+    cooldownElapsed: plan.cooldownElapsed,
+  });
+  if (decision.granted) return { level };
+  const until = new Date(decision.windowEndsAt).toISOString();
+  return {
+    level: 'identify',
+    note: `${level} deferred to ${until} (cooldown)`,
+    ...(decision.deferUntil !== undefined
+      ? { deferral: { level, dueAt: decision.deferUntil } }
+      : {}),
+  };
+}
+
+export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyTouchRecord> {
+  return async (records) => {
+    const outputs: OutputRecord[] = [];
+
+    // Deferrals that are due (the runtime held them until then) go back in line.
+    for (const record of records.filter((r) => r.topic === deferredTopic)) {
+      outputs.push({
+        topic: Topics.companyTouches,
+        key: record.value.companyId,
+        value: await deps.touchCodec.encode({ ...record.value, cooldownElapsed: true }),
+        headers: passThroughHeaders(record.headers),
+      });
+    }
+
+    const plans = planRefreshes(
+      records
+        .filter((r) => r.topic === Topics.companyTouches)
+        .map((r) => ({ offset: r.offset, touch: r.value, headers: r.headers })),
+    );
+    if (plans.length === 0) return outputs;
+    const rosters = await deps.rosters.load(plans.map((p) => p.companyId));
+    const missing = plans.filter((p) => !rosters.has(p.companyId)).map((p) => p.companyId);
+    // Maybe not replicated yet: fail so the runtime retries (and, in the end, dead-letters).
+    if (missing.length > 0) throw new UnknownCompanyError(missing);
+
+    for (const plan of plans) {
+      const roster = rosters.get(plan.companyId) as Roster;
+      const decision = await decideLevel(plan, roster, deps.cooldowns);
+      const discovery = discoverBuyerGroup({
+        company: roster.company,
+        people: roster.people,
+        target: roster.policy.target,
+        maxMembers: deps.maxMembers,
+      });
+      const headers = passThroughHeaders(plan.headers);
+      if (decision.deferral) {
+        outputs.push({
+          topic: deferredTopic,
+          key: plan.companyId,
+          value: await deps.touchCodec.encode({
+            companyId: plan.companyId,
+            level: decision.deferral.level,
+            reason: `${decision.deferral.level} deferred by the cooldown`,
+            triggeredBy: 'cooldown',
+            origins: [],
+            cooldownElapsed: true,
+          }),
+          headers: { ...headers, [Headers.notBefore]: String(decision.deferral.dueAt) },
+        });
+      }
+      const work: BuyerGroupWorkRecord = {
+        companyId: plan.companyId,
+        workspaceId: roster.company.workspaceId,
+        generation: plan.generation,
+        level: decision.level,
+        reason: [...plan.reasons, ...(decision.note ? [decision.note] : [])].join('; '),
+        triggeredBy: plan.triggeredBy,
+        origins: plan.origins,
+        originCount: plan.originCount,
+        discoveredAt: deps.now(),
+        confidence: discovery.confidence,
+        cohesion: discovery.cohesion,
+        status: 'ready',
+        costUsd: roster.policy.levelCostsUsd.identify,
+        companySummary: null,
+        members: discovery.members.map((m) => ({
+          personId: m.personId,
+          fullName: m.fullName,
+          title: m.title,
+          department: m.department,
+          seniority: m.seniority,
+          role: m.role,
+          score: m.score,
+          rationale: m.rationale,
+          enrichment: null,
+          research: null,
+        })),
+      };
+      outputs.push({
+        topic: Topics.buyerGroupDiscovered,
+        key: plan.companyId,
+        value: await deps.workCodec.encode(work),
+        headers,
+      });
+    }
+    return outputs;
+  };
+}
