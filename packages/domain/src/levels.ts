@@ -33,3 +33,33 @@ export function parseEnrichmentLevel(value: string): EnrichmentLevel | undefined
     ? (value as EnrichmentLevel)
     : undefined;
 }
+
+/** A workspace's costs: its valid overrides on top of the defaults; anything else is ignored. */
+export function resolveLevelCosts(
+  overrides: Readonly<Record<string, unknown>> | null | undefined,
+): Readonly<Record<EnrichmentLevel, number>> {
+  const costs = { ...DEFAULT_LEVEL_COSTS_USD };
+  for (const [level, cost] of Object.entries(overrides ?? {})) {
+    const known = parseEnrichmentLevel(level);
+    if (known && typeof cost === 'number' && Number.isFinite(cost) && cost >= 0) {
+      costs[known] = cost;
+    }
+  }
+  return costs;
+}
+
+/**
+ * What each stage costs, so that a refresh at a level costs that level's price in all:
+ * discover the identify price, enrich the step up to enrich, research the rest.
+ */
+export function stageCosts(costs: Readonly<Record<EnrichmentLevel, number>>): {
+  readonly discover: number;
+  readonly enrich: number;
+  readonly research: number;
+} {
+  return {
+    discover: costs.identify,
+    enrich: Math.max(0, costs.enrich - costs.identify),
+    research: Math.max(0, costs.deep_research - costs.enrich),
+  };
+}

@@ -15,3 +15,4 @@ export * from './kafka/avro-publisher';
 export * from './stage';
 export * from './kafka/topic-codec';
 export * from './kafka/records';
+export * from './failpoints';

@@ -4,14 +4,17 @@ import { configSchema } from './config';
 describe('refresher configSchema', () => {
   it('reads exactly the documented variables', () => {
     expect(Object.keys(configSchema.shape).sort()).toEqual([
+      'BACKFILL_SNAPSHOTS',
       'DATABASE_URL',
       'HTTP_HOST',
       'HTTP_PORT',
       'KAFKA_BROKERS',
       'KAFKA_CLIENT_ID',
       'LOG_LEVEL',
+      'MAX_MEMBERS',
       'SCHEMA_REGISTRY_URL',
       'SHUTDOWN_TIMEOUT_MS',
+      'STAGE_CONCURRENCY',
     ]);
   });
 

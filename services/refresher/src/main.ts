@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import {
   Topics,
+  avroDecoder,
   createSchemaCodec,
   createTopicCodec,
   deferredTopic,
@@ -15,7 +16,6 @@ import {
 import { SERVICE_NAME, configSchema } from './config';
 import { createPgCooldownStore } from './discover/cooldown-store';
 import { createDiscoverHandler } from './discover/discover-handler';
-import { touchDecoder } from './discover/touch-decoder';
 import { createPgRosterStore } from './discover/roster-store';
 import { routeDecoders } from './route/decoders';
 import { createRouteHandler } from './route/route-handler';
@@ -55,8 +55,8 @@ void launchService({
       registry: metrics.registry,
       concurrency: config.STAGE_CONCURRENCY,
       inputs: {
-        [Topics.companyTouches]: touchDecoder(touchCodec),
-        [deferredTopic]: touchDecoder(deferredCodec),
+        [Topics.companyTouches]: avroDecoder(touchCodec),
+        [deferredTopic]: avroDecoder(deferredCodec),
       },
       handle: createDiscoverHandler({
         rosters: createPgRosterStore(postgres.pool),

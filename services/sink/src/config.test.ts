@@ -5,6 +5,7 @@ describe('sink configSchema', () => {
   it('reads exactly the documented variables', () => {
     expect(Object.keys(configSchema.shape).sort()).toEqual([
       'DATABASE_URL',
+      'FAILPOINTS',
       'HTTP_HOST',
       'HTTP_PORT',
       'KAFKA_BROKERS',
@@ -12,6 +13,7 @@ describe('sink configSchema', () => {
       'LOG_LEVEL',
       'SCHEMA_REGISTRY_URL',
       'SHUTDOWN_TIMEOUT_MS',
+      'STAGE_CONCURRENCY',
     ]);
   });
 
@@ -21,5 +23,17 @@ describe('sink configSchema', () => {
       KAFKA_CLIENT_ID: 'sink',
       DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
     });
+  });
+});
+
+describe('sink FAILPOINTS', () => {
+  it('is off by default and takes known names only', () => {
+    expect(loadConfig(configSchema, {}).FAILPOINTS).toEqual([]);
+    expect(loadConfig(configSchema, { FAILPOINTS: 'sink.after-db-commit' }).FAILPOINTS).toEqual([
+      'sink.after-db-commit',
+    ]);
+    expect(() => loadConfig(configSchema, { FAILPOINTS: 'sink.nowhere' })).toThrow(
+      /unknown failpoint sink\.nowhere/,
+    );
   });
 });

@@ -2,3 +2,5 @@ export * from './headers';
 export * from './failure';
 export * from './transactional-producers';
 export * from './stage-consumer';
+export * from './avro-decoder';
+export * from './newest-work';

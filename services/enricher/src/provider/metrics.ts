@@ -8,13 +8,7 @@ export type ProviderOperation = 'enrich' | 'research';
 
 /** Per HTTP attempt; `circuit_open` is not an outcome here because no request is sent. */
 export type AttemptOutcome =
-  | 'ok'
-  | 'rate_limited'
-  | 'server_error'
-  | 'timeout'
-  | 'network'
-  | 'malformed_reply'
-  | 'rejected';
+  'ok' | 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'malformed_reply' | 'rejected';
 
 export interface ProviderMetrics {
   readonly requests: Counter<'operation' | 'outcome'>;

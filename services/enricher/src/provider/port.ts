@@ -48,7 +48,10 @@ export interface ResearchReply {
 }
 
 export interface EnrichmentProvider {
-  enrichContacts(request: EnrichContactsRequest, signal?: AbortSignal): Promise<EnrichContactsReply>;
+  enrichContacts(
+    request: EnrichContactsRequest,
+    signal?: AbortSignal,
+  ): Promise<EnrichContactsReply>;
   research(request: ResearchRequest, signal?: AbortSignal): Promise<ResearchReply>;
 }
 

@@ -26,7 +26,10 @@ export const enrichContactsReplySchema = z.object({
         personId,
         email: z.string().min(3).max(REPLY_LIMITS.email).nullable(),
         phone: z.string().min(1).max(REPLY_LIMITS.phone).nullable(),
-        linkedinUrl: z.url({ protocol: /^https?$/ }).max(REPLY_LIMITS.url).nullable(),
+        linkedinUrl: z
+          .url({ protocol: /^https?$/ })
+          .max(REPLY_LIMITS.url)
+          .nullable(),
         verified: z.boolean(),
       }),
     )

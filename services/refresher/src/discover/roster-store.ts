@@ -2,7 +2,7 @@
  * Reads what discovery needs about a company: the company, its workspace's target and budget,
  * and its people. One round trip per table for a whole batch of companies.
  */
-import { DEFAULT_LEVEL_COSTS_USD, parseEnrichmentLevel } from '@bgs/domain';
+import { DEFAULT_LEVEL_COSTS_USD, parseEnrichmentLevel, resolveLevelCosts } from '@bgs/domain';
 import type { Company, EnrichmentLevel, Person, WorkspaceTarget } from '@bgs/domain';
 
 export interface WorkspacePolicy {
@@ -63,19 +63,6 @@ export const DEFAULT_POLICY: WorkspacePolicy = {
   levelCostsUsd: DEFAULT_LEVEL_COSTS_USD,
 };
 
-export function levelCosts(
-  overrides: Record<string, unknown> | null,
-): Readonly<Record<EnrichmentLevel, number>> {
-  const costs = { ...DEFAULT_LEVEL_COSTS_USD };
-  for (const [level, cost] of Object.entries(overrides ?? {})) {
-    const known = parseEnrichmentLevel(level);
-    if (known && typeof cost === 'number' && Number.isFinite(cost) && cost >= 0) {
-      costs[known] = cost;
-    }
-  }
-  return costs;
-}
-
 function policyOf(row: CompanyRow): WorkspacePolicy {
   if (row.product_category === null) return DEFAULT_POLICY;
   return {
@@ -85,7 +72,7 @@ function policyOf(row: CompanyRow): WorkspacePolicy {
     },
     changeLevel: parseEnrichmentLevel(row.change_level ?? '') ?? 'identify',
     cooldownSeconds: row.cooldown_seconds ?? DEFAULT_POLICY.cooldownSeconds,
-    levelCostsUsd: levelCosts(row.level_costs_usd),
+    levelCostsUsd: resolveLevelCosts(row.level_costs_usd),
   };
 }
 

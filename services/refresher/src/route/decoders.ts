@@ -12,6 +12,7 @@ import {
 import {
   PoisonMessageError,
   Topics,
+  avroDecoder,
   type Decoder,
   type PersonChangeRecord,
   type RefreshRequestRecord,
@@ -34,21 +35,11 @@ function cdcDecoder(parse: (value: unknown) => Parsed<Change>): Decoder<RoutedIn
   };
 }
 
-function avroDecoder<T>(
-  codec: TopicCodec<T>,
-  map: (record: T) => RoutedInput,
-): Decoder<RoutedInput> {
-  return async ({ value }) => {
-    if (value === null) throw new PoisonMessageError('empty value');
-    let record: T;
-    try {
-      record = await codec.decode(value);
-    } catch (error) {
-      throw new PoisonMessageError(
-        `not a ${codec.topic} Avro record: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    return map(record);
+function mapped<T>(codec: TopicCodec<T>, map: (record: T) => RoutedInput): Decoder<RoutedInput> {
+  const decode = avroDecoder(codec);
+  return async (message) => {
+    const record = await decode(message);
+    return record === undefined ? undefined : map(record);
   };
 }
 
@@ -59,11 +50,11 @@ export function routeDecoders(codecs: {
   return {
     [Topics.cdcPeople]: cdcDecoder(parseDebeziumPeopleEvent),
     [Topics.cdcCompanies]: cdcDecoder(parseDebeziumCompaniesEvent),
-    [Topics.personChanges]: avroDecoder(codecs.personChanges, (record) => ({
+    [Topics.personChanges]: mapped(codecs.personChanges, (record) => ({
       type: 'change',
       change: fromProviderEvent(record),
     })),
-    [Topics.refreshRequests]: avroDecoder(codecs.refreshRequests, (request) => ({
+    [Topics.refreshRequests]: mapped(codecs.refreshRequests, (request) => ({
       type: 'request',
       request,
     })),

@@ -18,12 +18,16 @@ export function emailLocalPart(firstName: string, lastName: string): string {
  * unique there too, as they would be at a real employer.
  */
 export class CompanyNamer {
-  private readonly taken = new Set<string>();
+  private readonly taken: Set<string>;
 
+  /** `takenEmails`: addresses already in use at the company (a new hire must not reuse one). */
   constructor(
     private readonly random: Random,
     private readonly domain: string,
-  ) {}
+    takenEmails: Iterable<string> = [],
+  ) {
+    this.taken = new Set([...takenEmails].map((email) => email.split('@')[0] ?? email));
+  }
 
   next(): { fullName: string; email: string } {
     for (;;) {

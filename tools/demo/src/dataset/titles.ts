@@ -26,15 +26,26 @@ export type Seniority = (typeof SENIORITIES)[number];
 /** Levels below the C-suite, each with titles per department. */
 export type DepartmentSeniority = Exclude<Seniority, 'c_level'>;
 
-type TitleCatalogue = Readonly<Record<Department, Readonly<Record<DepartmentSeniority, readonly string[]>>>>;
+type TitleCatalogue = Readonly<
+  Record<Department, Readonly<Record<DepartmentSeniority, readonly string[]>>>
+>;
 
 /** At least two titles per cell, so a title change always has somewhere to go. */
 export const TITLES: TitleCatalogue = {
   engineering: {
     vp: ['VP Engineering', 'VP of Engineering', 'SVP, Engineering'],
-    director: ['Director of Engineering', 'Sr. Director, Platform Engineering', 'Head of Engineering'],
+    director: [
+      'Director of Engineering',
+      'Sr. Director, Platform Engineering',
+      'Head of Engineering',
+    ],
     manager: ['Engineering Manager', 'Engineering Manager, Infrastructure', 'Team Lead, Backend'],
-    senior: ['Staff Engineer', 'Senior Software Engineer', 'Principal Engineer', 'Senior Backend Engineer'],
+    senior: [
+      'Staff Engineer',
+      'Senior Software Engineer',
+      'Principal Engineer',
+      'Senior Backend Engineer',
+    ],
     entry: ['Software Engineer', 'Frontend Engineer', 'Junior Developer', 'Ingénieur Logiciel'],
   },
   it: {
@@ -46,17 +57,34 @@ export const TITLES: TitleCatalogue = {
   },
   security: {
     vp: ['VP Security', 'VP, Information Security'],
-    director: ['Sr. Director, IT Security', 'Director of Security Engineering', 'Head of Information Security'],
+    director: [
+      'Sr. Director, IT Security',
+      'Director of Security Engineering',
+      'Head of Information Security',
+    ],
     manager: ['Security Operations Manager', 'GRC Manager', 'Application Security Lead'],
     senior: ['Senior Security Engineer', 'Staff Security Engineer', 'Lead Security Analyst'],
     entry: ['Security Analyst', 'SOC Analyst', 'Analyste Sécurité'],
   },
   sales: {
     vp: ['VP Sales', 'SVP, Global Sales', 'Vice President of Sales'],
-    director: ['Director of Sales', 'Regional Sales Director', 'Directeur Commercial', 'Head of Sales, EMEA'],
+    director: [
+      'Director of Sales',
+      'Regional Sales Director',
+      'Directeur Commercial',
+      'Head of Sales, EMEA',
+    ],
     manager: ['Sales Manager', 'Sales Development Manager', 'Vertriebsleiter'],
-    senior: ['Senior Account Executive', 'Enterprise Account Executive', 'Strategic Account Manager'],
-    entry: ['Account Executive', 'Sales Development Representative', 'Business Development Representative'],
+    senior: [
+      'Senior Account Executive',
+      'Enterprise Account Executive',
+      'Strategic Account Manager',
+    ],
+    entry: [
+      'Account Executive',
+      'Sales Development Representative',
+      'Business Development Representative',
+    ],
   },
   marketing: {
     vp: ['VP Marketing', 'VP, Demand Generation'],
@@ -88,7 +116,11 @@ export const TITLES: TitleCatalogue = {
   },
   hr: {
     vp: ['VP People', 'VP, Human Resources'],
-    director: ['HR Director', 'Director of Talent Acquisition', 'Directrice des Ressources Humaines'],
+    director: [
+      'HR Director',
+      'Director of Talent Acquisition',
+      'Directrice des Ressources Humaines',
+    ],
     manager: ['HR Manager', 'Recruiting Manager', 'People Operations Manager'],
     senior: ['Senior HR Business Partner', 'Senior Recruiter', 'Senior People Partner'],
     entry: ['Recruiter', 'HR Coordinator', 'People Operations Associate'],
@@ -118,8 +150,19 @@ export const TITLES: TitleCatalogue = {
 
 /** The C-suite: each executive's department and the titles they go by. */
 export const EXECUTIVES = {
-  ceo: { department: 'operations', titles: ['Chief Executive Officer', 'CEO & Co-Founder', 'Président-Directeur Général', 'Geschäftsführer'] },
-  cto: { department: 'engineering', titles: ['Chief Technology Officer', 'CTO & Co-Founder', 'CTO'] },
+  ceo: {
+    department: 'operations',
+    titles: [
+      'Chief Executive Officer',
+      'CEO & Co-Founder',
+      'Président-Directeur Général',
+      'Geschäftsführer',
+    ],
+  },
+  cto: {
+    department: 'engineering',
+    titles: ['Chief Technology Officer', 'CTO & Co-Founder', 'CTO'],
+  },
   cfo: { department: 'finance', titles: ['Chief Financial Officer', 'CFO'] },
   cro: { department: 'sales', titles: ['Chief Revenue Officer', 'CRO'] },
   cmo: { department: 'marketing', titles: ['Chief Marketing Officer', 'CMO'] },

@@ -1,11 +1,9 @@
-import {
-  PoisonMessageError,
-  type CompanyTouchRecord,
-  type Decoder,
-  type TopicCodec,
-} from '@bgs/platform';
+import type { TopicCodec } from '../kafka/topic-codec';
+import { PoisonMessageError } from './failure';
+import type { Decoder } from './stage-consumer';
 
-export function touchDecoder(codec: TopicCodec<CompanyTouchRecord>): Decoder<CompanyTouchRecord> {
+/** Avro values of a topic; an empty value or bytes that are not such a record are poison. */
+export function avroDecoder<T>(codec: TopicCodec<T>): Decoder<T> {
   return async ({ value }) => {
     if (value === null) throw new PoisonMessageError('empty value');
     try {

@@ -1,0 +1,77 @@
+/**
+ * The ledger of paid calls (pipeline_operations). A paid call is made at most once per
+ * idempotency key: a completed entry is reused, whatever redelivers the message. An entry
+ * left `running` by a crash is called again with the same key, which the provider honours by
+ * replying without charging twice.
+ */
+import type { Queryable } from './queryable';
+
+export type PaidStage = 'enrich' | 'research';
+
+export interface PaidOperation<T> {
+  readonly key: string;
+  readonly stage: PaidStage;
+  readonly companyId: string;
+  readonly input: unknown;
+  readonly costUsd: number;
+  readonly call: () => Promise<T>;
+}
+
+export interface PaidResult<T> {
+  readonly output: T;
+  readonly costUsd: number;
+  /** False when an earlier delivery already paid for this output. */
+  readonly calledNow: boolean;
+}
+
+export interface PaidOperations {
+  runOnce<T>(operation: PaidOperation<T>): Promise<PaidResult<T>>;
+}
+
+interface OperationRow {
+  status: string;
+  output: unknown;
+  cost_usd: string | null;
+}
+
+export function createPaidOperations(db: Queryable, now: () => number = Date.now): PaidOperations {
+  return {
+    async runOnce<T>(op: PaidOperation<T>): Promise<PaidResult<T>> {
+      await db.query(
+        `INSERT INTO pipeline_operations (idempotency_key, stage, company_id, input, status)
+         VALUES ($1, $2, $3, $4, 'running')
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+        [op.key, op.stage, op.companyId, JSON.stringify(op.input)],
+      );
+      const existing = await db.query<OperationRow>(
+        `SELECT status, output, cost_usd FROM pipeline_operations WHERE idempotency_key = $1`,
+        [op.key],
+      );
+      const row = existing.rows[0];
+      if (row?.status === 'completed') {
+        return { output: row.output as T, costUsd: Number(row.cost_usd ?? 0), calledNow: false };
+      }
+      const started = now();
+      try {
+        const output = await op.call();
+        await db.query(
+          `UPDATE pipeline_operations
+              SET status = 'completed', output = $2, duration_ms = $3, cost_usd = $4,
+                  error = NULL, completed_at = now()
+            WHERE idempotency_key = $1 AND status <> 'completed'`,
+          [op.key, JSON.stringify(output), Math.max(0, now() - started), op.costUsd],
+        );
+        return { output, costUsd: op.costUsd, calledNow: true };
+      } catch (error) {
+        await db
+          .query(
+            `UPDATE pipeline_operations SET status = 'failed', error = $2
+              WHERE idempotency_key = $1 AND status <> 'completed'`,
+            [op.key, error instanceof Error ? error.message.slice(0, 1000) : String(error)],
+          )
+          .catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The sink's handler: save the batch (newest generation per company) in one database
+ * transaction, then hand back what to publish: the latest state to the compacted buyer-groups
+ * topic, and a change notification when members or roles really changed. The runtime commits
+ * those records and the offsets in one Kafka transaction after the database commit, so a crash
+ * between the two replays the batch, which the generation guard turns into a re-publish.
+ */
+import {
+  Headers,
+  Topics,
+  newestPerCompany,
+  passThroughHeaders,
+  type BuyerGroupChangeRecord,
+  type BuyerGroupStateRecord,
+  type BuyerGroupWorkRecord,
+  type Failpoints,
+  type OutputRecord,
+  type StageHandler,
+  type TopicCodec,
+} from '@bgs/platform';
+import type { BuyerGroupStore, SaveOutcome } from './buyer-group-store';
+import type { SinkMetrics } from './metrics';
+
+export interface SaveHandlerDeps {
+  readonly store: BuyerGroupStore;
+  readonly stateCodec: TopicCodec<BuyerGroupStateRecord>;
+  readonly changeCodec: TopicCodec<BuyerGroupChangeRecord>;
+  readonly failpoints: Failpoints;
+  readonly metrics: SinkMetrics;
+}
+
+/** The trace id of a W3C traceparent (version-traceid-spanid-flags). */
+export function traceIdOf(traceparent: string | undefined): string | null {
+  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent ?? '');
+  return match?.[1] ?? null;
+}
+
+function stateOf(
+  outcome: Extract<SaveOutcome, { kind: 'saved' | 'already_saved' }>,
+): BuyerGroupStateRecord {
+  const { work } = outcome;
+  return {
+    companyId: work.companyId,
+    workspaceId: work.workspaceId,
+    generation: work.generation,
+    level: work.level,
+    confidence: work.confidence,
+    cohesion: work.cohesion,
+    status: work.status,
+    computedAt: work.discoveredAt,
+    members: work.members,
+    savedAt: outcome.savedAt,
+    costUsd: work.costUsd,
+    companySummary: work.companySummary,
+    origins: work.origins,
+  };
+}
+
+function changeOf(
+  outcome: Extract<SaveOutcome, { kind: 'saved' | 'already_saved' }>,
+): BuyerGroupChangeRecord | undefined {
+  const { work, diff } = outcome;
+  if (diff.added.length + diff.removed.length + diff.roleChanged.length === 0) return undefined;
+  return {
+    companyId: work.companyId,
+    workspaceId: work.workspaceId,
+    generation: work.generation,
+    previousGeneration: outcome.previousGeneration,
+    level: work.level,
+    savedAt: outcome.savedAt,
+    added: diff.added,
+    removed: diff.removed,
+    roleChanged: diff.roleChanged,
+    origins: work.origins,
+  };
+}
+
+export function createSaveHandler(deps: SaveHandlerDeps): StageHandler<BuyerGroupWorkRecord> {
+  return async (records) => {
+    const newest = newestPerCompany(records);
+    const headersOf = new Map(newest.map((r) => [r.value.companyId, r.headers]));
+    const outcomes = await deps.store.saveBatch(
+      newest.map((r) => ({ work: r.value, traceId: traceIdOf(r.headers[Headers.traceparent]) })),
+    );
+    await deps.failpoints.reach('sink.after-db-commit');
+
+    const outputs: OutputRecord[] = [];
+    for (const outcome of outcomes) {
+      deps.metrics.saves.inc({ outcome: outcome.kind });
+      if (outcome.kind === 'stale') continue;
+      const headers = passThroughHeaders(headersOf.get(outcome.work.companyId) ?? {});
+      if (outcome.kind === 'saved') {
+        for (const origin of outcome.work.origins) {
+          deps.metrics.freshness.observe(Math.max(0, outcome.savedAt - origin.occurredAt) / 1000);
+        }
+      }
+      outputs.push({
+        topic: Topics.buyerGroups,
+        key: outcome.work.companyId,
+        value: await deps.stateCodec.encode(stateOf(outcome)),
+        headers,
+      });
+      const change = changeOf(outcome);
+      if (change) {
+        outputs.push({
+          topic: Topics.buyerGroupChanges,
+          key: change.companyId,
+          value: await deps.changeCodec.encode(change),
+          headers,
+        });
+      }
+    }
+    return outputs;
+  };
+}
