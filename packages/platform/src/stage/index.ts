@@ -4,3 +4,4 @@ export * from './transactional-producers';
 export * from './stage-consumer';
 export * from './avro-decoder';
 export * from './newest-work';
+export * from './dead-letters';

@@ -42,7 +42,13 @@ describe('nearestRank', () => {
 describe('summariseLatencies', () => {
   it('gives count, p50, p90, p99 and max', () => {
     const values = Array.from({ length: 200 }, (_, i) => i + 1);
-    expect(summariseLatencies(values)).toEqual({ count: 200, p50: 100, p90: 180, p99: 198, max: 200 });
+    expect(summariseLatencies(values)).toEqual({
+      count: 200,
+      p50: 100,
+      p90: 180,
+      p99: 198,
+      max: 200,
+    });
   });
 
   it('is undefined without samples', () => {
