@@ -165,7 +165,12 @@ async function saveOne(manager: EntityManager, request: SaveRequest): Promise<Sa
       work.reason,
       work.triggeredBy,
       work.discoveredAt,
-      JSON.stringify({ previousGeneration: savedGeneration, diff, level: work.level }),
+      JSON.stringify({
+        previousGeneration: savedGeneration,
+        diff,
+        level: work.level,
+        originCount: work.originCount,
+      }),
       request.traceId,
     ],
   )) as { completed_at: Date }[];

@@ -1,0 +1,262 @@
+/**
+ * What the end-to-end tests of the pipeline share: fresh companies and people in the upstream
+ * tables (Debezium picks them up like any application write), signed webhooks to the running
+ * ingress, and reads of what the sink saved. Every test uses ids of its own, so tests never
+ * see each other's data.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'pg';
+import { repoRoot, uniqueName, withDatabase } from './stack';
+import { standardWebhooksHeaders } from './signers';
+import { waitFor } from './wait';
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+export const ingressUrl = `http://127.0.0.1:${env('BGS_INGRESS_PORT', 58100)}`;
+export const providerUrl = `http://127.0.0.1:${env('BGS_PROVIDER_PORT', 58104)}`;
+
+export interface PersonSeed {
+  readonly id: string;
+  readonly fullName: string;
+  readonly jobTitle: string | null;
+  readonly department: string | null;
+  readonly seniority?: string | null;
+  readonly managerId?: string | null;
+}
+
+/** A small, realistic org chart: CEO, CTO, VP Eng, an engineer, procurement, legal. */
+export function orgChart(prefix: string): PersonSeed[] {
+  const id = (n: string) => `${prefix}-${n}`;
+  return [
+    {
+      id: id('ceo'),
+      fullName: 'Ada Chief',
+      jobTitle: 'Chief Executive Officer',
+      department: 'executive',
+      seniority: 'c_level',
+    },
+    {
+      id: id('cto'),
+      fullName: 'Ben Tech',
+      jobTitle: 'Chief Technology Officer',
+      department: 'engineering',
+      seniority: 'c_level',
+      managerId: id('ceo'),
+    },
+    {
+      id: id('vpe'),
+      fullName: 'Cleo Lead',
+      jobTitle: 'VP Engineering',
+      department: 'engineering',
+      seniority: 'vp',
+      managerId: id('cto'),
+    },
+    {
+      id: id('eng'),
+      fullName: 'Dan Coder',
+      jobTitle: 'Staff Engineer',
+      department: 'engineering',
+      seniority: 'senior',
+      managerId: id('vpe'),
+    },
+    {
+      id: id('pro'),
+      fullName: 'Eve Buyer',
+      jobTitle: 'Head of Procurement',
+      department: 'procurement',
+      seniority: 'director',
+      managerId: id('ceo'),
+    },
+    {
+      id: id('sec'),
+      fullName: 'Finn Guard',
+      jobTitle: 'Director of IT Security',
+      department: 'security',
+      seniority: 'director',
+      managerId: id('cto'),
+    },
+    {
+      id: id('ops'),
+      fullName: 'Gia Ops',
+      jobTitle: 'Marketing Coordinator',
+      department: 'marketing',
+      seniority: 'entry',
+      managerId: id('ceo'),
+    },
+  ];
+}
+
+export interface WorkspaceSeed {
+  readonly changeLevel?: 'identify' | 'enrich' | 'deep_research';
+  readonly cooldownSeconds?: number;
+}
+
+export async function createWorkspace(db: Client, seed: WorkspaceSeed = {}): Promise<string> {
+  const workspaceId = uniqueName('ws');
+  await db.query(
+    `INSERT INTO workspace_settings (workspace_id, product_category, target_departments, change_level, cooldown_seconds)
+     VALUES ($1, 'software', '{engineering,it}', $2, $3)`,
+    [workspaceId, seed.changeLevel ?? 'identify', seed.cooldownSeconds ?? 3600],
+  );
+  return workspaceId;
+}
+
+/** Inserts a company and its people in one transaction, as an application would. */
+export async function createCompany(
+  db: Client,
+  workspaceId: string,
+  people: (prefix: string) => PersonSeed[] = orgChart,
+  companyId: string = uniqueName('co'),
+): Promise<{ companyId: string; people: PersonSeed[] }> {
+  const seeds = people(companyId);
+  await db.query('BEGIN');
+  try {
+    await db.query(
+      `INSERT INTO companies (id, workspace_id, name, domain) VALUES ($1, $2, $3, $4)`,
+      [companyId, workspaceId, `Company ${companyId}`, `${companyId}.example`],
+    );
+    for (const p of seeds) {
+      await db.query(
+        `INSERT INTO people (id, company_id, full_name, job_title, department, seniority, manager_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          p.id,
+          companyId,
+          p.fullName,
+          p.jobTitle,
+          p.department,
+          p.seniority ?? null,
+          p.managerId ?? null,
+        ],
+      );
+    }
+    await db.query('COMMIT');
+  } catch (error) {
+    await db.query('ROLLBACK');
+    throw error;
+  }
+  return { companyId, people: seeds };
+}
+
+export interface SavedGroup {
+  readonly generation: number;
+  readonly level: string;
+  readonly members: ReadonlyMap<string, { role: string; enrichment: unknown; research: unknown }>;
+}
+
+export async function savedGroup(db: Client, companyId: string): Promise<SavedGroup | undefined> {
+  const group = await db.query<{ generation: string; level: string }>(
+    `SELECT generation, level FROM buyer_groups WHERE company_id = $1`,
+    [companyId],
+  );
+  const row = group.rows[0];
+  if (!row) return undefined;
+  const members = await db.query<{
+    person_id: string;
+    role: string;
+    enrichment: unknown;
+    research: unknown;
+  }>(
+    `SELECT person_id, role, enrichment, research FROM buyer_group_members WHERE company_id = $1`,
+    [companyId],
+  );
+  return {
+    generation: Number(row.generation),
+    level: row.level,
+    members: new Map(members.rows.map((m) => [m.person_id, m])),
+  };
+}
+
+/** Waits until the saved group of the company satisfies `accept`. */
+export function waitForGroup(
+  companyId: string,
+  accept: (group: SavedGroup) => boolean,
+  description: string,
+  timeoutMs = 60_000,
+): Promise<SavedGroup> {
+  return waitFor(
+    () =>
+      withDatabase(async (db) => {
+        const group = await savedGroup(db, companyId);
+        return group && accept(group) ? group : undefined;
+      }),
+    { timeoutMs, intervalMs: 200, description: `${companyId}: ${description}` },
+  );
+}
+
+export async function refreshLogs(
+  db: Client,
+  companyId: string,
+): Promise<{ generation: number; status: string; reason: string }[]> {
+  const { rows } = await db.query<{ generation: string; status: string; reason: string }>(
+    `SELECT generation, status, reason FROM buyer_group_refresh_logs WHERE company_id = $1 ORDER BY generation`,
+    [companyId],
+  );
+  return rows.map((r) => ({ ...r, generation: Number(r.generation) }));
+}
+
+export async function operations(
+  db: Client,
+  companyId: string,
+  stage: string,
+): Promise<{ key: string; status: string; costUsd: number; completedAt: Date | null }[]> {
+  const { rows } = await db.query<{
+    idempotency_key: string;
+    status: string;
+    cost_usd: string | null;
+    completed_at: Date | null;
+  }>(
+    `SELECT idempotency_key, status, cost_usd, completed_at FROM pipeline_operations
+      WHERE company_id = $1 AND stage = $2 ORDER BY created_at`,
+    [companyId, stage],
+  );
+  return rows.map((r) => ({
+    key: r.idempotency_key,
+    status: r.status,
+    costUsd: Number(r.cost_usd ?? 0),
+    completedAt: r.completed_at,
+  }));
+}
+
+const webhookSources = JSON.parse(
+  readFileSync(path.join(repoRoot, 'deploy/local/webhook-sources.json'), 'utf8'),
+) as { sources: { demo: { secrets: { value: string }[] } } };
+const demoSecret = webhookSources.sources.demo.secrets[0]?.value ?? '';
+
+/** Posts a Standard-Webhooks-signed event to the running ingress as the `demo` source. */
+export async function postWebhook(event: object, id: string = randomUUID()): Promise<Response> {
+  const body = JSON.stringify(event);
+  return fetch(`${ingressUrl}/webhooks/demo`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...standardWebhooksHeaders(demoSecret, id, body),
+    },
+    body,
+  });
+}
+
+/** The local provider's control API (services/local-provider). */
+export const provider = {
+  async faults(faults: object): Promise<void> {
+    const res = await fetch(`${providerUrl}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(faults),
+    });
+    if (!res.ok) throw new Error(`provider faults: ${res.status} ${await res.text()}`);
+  },
+  async reset(): Promise<void> {
+    const res = await fetch(`${providerUrl}/control/reset`, { method: 'POST' });
+    if (!res.ok) throw new Error(`provider reset: ${res.status}`);
+  },
+  async stats(): Promise<{
+    requests: number;
+    billableCalls: number;
+    byKey: Record<string, { operation: string; billed: number; requests: number }>;
+  }> {
+    const res = await fetch(`${providerUrl}/control/stats`);
+    return (await res.json()) as Awaited<ReturnType<typeof provider.stats>>;
+  },
+};
