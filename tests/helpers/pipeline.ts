@@ -200,7 +200,9 @@ export async function operations(
   db: Client,
   companyId: string,
   stage: string,
-): Promise<{ key: string; status: string; costUsd: number; completedAt: Date | null }[]> {
+): Promise<
+  { key: string; status: string; costUsd: number; createdAt: Date; completedAt: Date | null }[]
+> {
   const { rows } = await db.query<{
     idempotency_key: string;
     status: string;
@@ -215,6 +217,7 @@ export async function operations(
     key: r.idempotency_key,
     status: r.status,
     costUsd: Number(r.cost_usd ?? 0),
+    createdAt: r.created_at,
     completedAt: r.completed_at,
   }));
 }
@@ -260,3 +263,31 @@ export const provider = {
     return (await res.json()) as Awaited<ReturnType<typeof provider.stats>>;
   },
 };
+
+/**
+ * Waits until the saved generations of a company include `count` source changes in all (each
+ * completed refresh log counts the changes it was the first to include), and returns the total.
+ */
+export function waitForIncludedChanges(
+  companyId: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<number> {
+  return waitFor(
+    () =>
+      withDatabase(async (db) => {
+        const { rows } = await db.query<{ total: string | null }>(
+          `SELECT sum((changes->>'originCount')::int) AS total FROM buyer_group_refresh_logs
+            WHERE company_id = $1 AND status = 'completed'`,
+          [companyId],
+        );
+        const total = Number(rows[0]?.total ?? 0);
+        return total >= count ? total : undefined;
+      }),
+    {
+      timeoutMs,
+      intervalMs: 200,
+      description: `${companyId}: ${count} changes in saved generations`,
+    },
+  );
+}

@@ -107,5 +107,6 @@ export function createConsumer(
   kafka: Kafka,
   options: ConsumerConfig & { readonly groupId: string },
 ): Consumer {
-  return kafka.consumer({ allowAutoTopicCreation: false, ...options });
+  // A crashed member's partitions move after the session timeout: 10 s, not kafkajs's 30 s.
+  return kafka.consumer({ allowAutoTopicCreation: false, sessionTimeout: 10_000, ...options });
 }

@@ -4,6 +4,8 @@
  * included) and follows every SQL change the traffic makes, so each next change is planned
  * against the current row and is a real change of it.
  */
+import type { RowChange } from './changes';
+
 export interface PersonState {
   readonly id: string;
   readonly companyId: string;
@@ -105,6 +107,12 @@ export class Workforce {
       this.staffOf(update.companyId).add(personId);
     }
     this.people.set(personId, { ...before, ...update });
+  }
+
+  /** Follows a SQL change the traffic makes, as soon as it is planned. */
+  apply(change: RowChange): void {
+    if (change.op === 'insert') this.insert(change.person);
+    else this.update(change.personId, change.set);
   }
 
   private staffOf(companyId: string): Set<string> {
