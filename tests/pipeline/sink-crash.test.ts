@@ -6,7 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Topics, createSchemaCodec, type BuyerGroupStateRecord } from '@bgs/platform';
-import { repoRoot, requireStack, stack, stackCommand, withDatabase } from '../helpers/stack';
+import {
+  repoRoot,
+  requireStack,
+  stack,
+  stackCommand,
+  uniqueName,
+  withDatabase,
+} from '../helpers/stack';
 import { readTopic } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 import {
@@ -40,7 +47,8 @@ describe('the sink killed between its database commit and its offset commit', ()
 
   it('neither loses nor duplicates anything after a restart', async () => {
     await stackCommand('stop', 'sink');
-    const doomed = startSink({ FAILPOINTS: 'sink.after-db-commit' });
+    // Only a batch holding this test's company stops; anything else in flight passes through.
+    const doomed = startSink({ FAILPOINTS: 'sink.after-db-commit@crash-' });
     try {
       await waitFor(
         () => doomed.output().includes('"consuming"') || doomed.output().includes('consuming'),

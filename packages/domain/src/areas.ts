@@ -55,6 +55,7 @@ export function areaLabel(area: Area): string {
 }
 
 /** Tokenised phrases; `null` consumes words that must not count ("media buyer" is no buyer). */
+// prettier-ignore
 const AREA_WORDS: Readonly<Record<KnownArea | 'none', readonly string[]>> = {
   engineering: [
     'engineering', 'engineer', 'engineers', 'software', 'developer', 'developers', 'development',

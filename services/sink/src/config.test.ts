@@ -29,9 +29,9 @@ describe('sink configSchema', () => {
 describe('sink FAILPOINTS', () => {
   it('is off by default and takes known names only', () => {
     expect(loadConfig(configSchema, {}).FAILPOINTS).toEqual([]);
-    expect(loadConfig(configSchema, { FAILPOINTS: 'sink.after-db-commit' }).FAILPOINTS).toEqual([
-      'sink.after-db-commit',
-    ]);
+    expect(
+      loadConfig(configSchema, { FAILPOINTS: 'sink.after-db-commit@crash-' }).FAILPOINTS,
+    ).toEqual([{ name: 'sink.after-db-commit', prefix: 'crash-' }]);
     expect(() => loadConfig(configSchema, { FAILPOINTS: 'sink.nowhere' })).toThrow(
       /unknown failpoint sink\.nowhere/,
     );

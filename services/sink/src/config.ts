@@ -1,4 +1,12 @@
-import { baseServiceConfigShape, databaseUrlField, envField, intField, z } from '@bgs/platform';
+import {
+  baseServiceConfigShape,
+  databaseUrlField,
+  envField,
+  intField,
+  parseFailpoints,
+  z,
+  type FailpointSpec,
+} from '@bgs/platform';
 
 export const SERVICE_NAME = 'sink';
 
@@ -10,25 +18,10 @@ export const configSchema = z.object({
   DATABASE_URL: databaseUrlField,
   /** Partitions processed at once. */
   STAGE_CONCURRENCY: intField({ min: 1, max: 64, default: 6 }),
-  /** For tests only: comma-separated failpoints where the process stops dead (docs/pipeline.md). */
-  FAILPOINTS: envField<string[]>(
-    (raw) => {
-      const names = raw
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== '');
-      const unknown = names.filter(
-        (name) => !(FAILPOINT_NAMES as readonly string[]).includes(name),
-      );
-      return unknown.length > 0
-        ? {
-            ok: false,
-            reason: `unknown failpoint ${unknown.join(', ')}; known: ${FAILPOINT_NAMES.join(', ')}`,
-          }
-        : { ok: true, value: names };
-    },
-    { default: [] },
-  ),
+  /** For tests only: failpoints where the process stops dead, `name[@company-prefix],...`. */
+  FAILPOINTS: envField<FailpointSpec[]>((raw) => parseFailpoints(raw, FAILPOINT_NAMES), {
+    default: [],
+  }),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -82,7 +82,10 @@ export function createSaveHandler(deps: SaveHandlerDeps): StageHandler<BuyerGrou
     const outcomes = await deps.store.saveBatch(
       newest.map((r) => ({ work: r.value, traceId: traceIdOf(r.headers[Headers.traceparent]) })),
     );
-    await deps.failpoints.reach('sink.after-db-commit');
+    await deps.failpoints.reach(
+      'sink.after-db-commit',
+      outcomes.map((o) => o.work.companyId),
+    );
 
     const outputs: OutputRecord[] = [];
     for (const outcome of outcomes) {

@@ -22,7 +22,9 @@ export const rank = (seniority: string | null): number =>
   isSeniority(seniority) ? SENIORITIES.indexOf(seniority) : SENIORITIES.length - 1;
 
 /** The catalogue cell a person's row sits in, when it is one the catalogue knows. */
-function cellOf(person: PersonState): { department: Department; seniority: DepartmentSeniority } | undefined {
+function cellOf(
+  person: PersonState,
+): { department: Department; seniority: DepartmentSeniority } | undefined {
   if (!isDepartment(person.department) || !isSeniority(person.seniority)) return undefined;
   if (person.seniority === 'c_level') return undefined;
   return { department: person.department, seniority: person.seniority };
@@ -106,7 +108,12 @@ export function newHire(
 ): PersonState | undefined {
   const staff = workforce.peopleAt(company.id);
   const departments = DEPARTMENTS.filter((department) =>
-    staff.some((p) => p.status === 'active' && p.department === department && rank(p.seniority) <= rank('manager')),
+    staff.some(
+      (p) =>
+        p.status === 'active' &&
+        p.department === department &&
+        rank(p.seniority) <= rank('manager'),
+    ),
   );
   if (departments.length === 0) return undefined;
   const department = random.pick(departments);

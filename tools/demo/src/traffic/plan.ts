@@ -44,7 +44,13 @@ export interface PlanContext {
 const arrow = (before: string | null, after: string | null): string =>
   `${before ?? '—'} → ${after ?? '—'}`;
 
-function update(person: PersonState, set: PersonUpdate, kind: SqlChangeKind, summary: string, companyIds = [person.companyId]): PlannedChange {
+function update(
+  person: PersonState,
+  set: PersonUpdate,
+  kind: SqlChangeKind,
+  summary: string,
+  companyIds = [person.companyId],
+): PlannedChange {
   return {
     via: 'sql',
     kind,
@@ -55,7 +61,11 @@ function update(person: PersonState, set: PersonUpdate, kind: SqlChangeKind, sum
   };
 }
 
-function planSql(context: PlanContext, kind: SqlChangeKind, person: PersonState): PlannedChange | undefined {
+function planSql(
+  context: PlanContext,
+  kind: SqlChangeKind,
+  person: PersonState,
+): PlannedChange | undefined {
   const { random, workforce } = context;
   switch (kind) {
     case 'title': {
@@ -67,23 +77,49 @@ function planSql(context: PlanContext, kind: SqlChangeKind, person: PersonState)
     case 'promotion': {
       const next = promotion(random, person);
       if (!next) return undefined;
-      return update(person, next, kind, `${arrow(person.jobTitle, next.jobTitle)} (${next.seniority})`);
+      return update(
+        person,
+        next,
+        kind,
+        `${arrow(person.jobTitle, next.jobTitle)} (${next.seniority})`,
+      );
     }
     case 'department': {
       // Only people who manage nobody change department or company: no reporting cycles.
       if (workforce.managesAnyone(person.id)) return undefined;
       const next = departmentChange(random, person);
       if (!next) return undefined;
-      const managerId = managerFor(random, workforce, person.companyId, next.department, person.seniority, person.id);
+      const managerId = managerFor(
+        random,
+        workforce,
+        person.companyId,
+        next.department,
+        person.seniority,
+        person.id,
+      );
       const set = { ...next, ...(managerId !== person.managerId ? { managerId } : {}) };
-      return update(person, set, kind, `${arrow(person.department, next.department)}, ${next.jobTitle}`);
+      return update(
+        person,
+        set,
+        kind,
+        `${arrow(person.department, next.department)}, ${next.jobTitle}`,
+      );
     }
     case 'move': {
       if (workforce.managesAnyone(person.id)) return undefined;
       const target = anotherCompany(random, workforce, person.companyId);
       if (!target) return undefined;
-      const managerId = managerFor(random, workforce, target.id, person.department, person.seniority);
-      const set = { companyId: target.id, ...(managerId !== person.managerId ? { managerId } : {}) };
+      const managerId = managerFor(
+        random,
+        workforce,
+        target.id,
+        person.department,
+        person.seniority,
+      );
+      const set = {
+        companyId: target.id,
+        ...(managerId !== person.managerId ? { managerId } : {}),
+      };
       const from = workforce.company(person.companyId)?.name ?? person.companyId;
       return update(person, set, kind, `${from} → ${target.name}`, [person.companyId, target.id]);
     }
@@ -110,7 +146,11 @@ function planHire(context: PlanContext): PlannedChange | undefined {
   };
 }
 
-function planWebhook(context: PlanContext, kind: WebhookType, person: PersonState): PlannedChange | undefined {
+function planWebhook(
+  context: PlanContext,
+  kind: WebhookType,
+  person: PersonState,
+): PlannedChange | undefined {
   const { random, workforce } = context;
   const company = workforce.company(person.companyId);
   if (!company) return undefined;
@@ -125,7 +165,12 @@ function planWebhook(context: PlanContext, kind: WebhookType, person: PersonStat
         ...base,
         companyIds: [company.id],
         summary: `${person.fullName}: ${arrow(title.old, title.new)}`,
-        event: { type: kind, person: { ...who, oldTitle: title.old, newTitle: title.new }, company: { id: company.id, name: company.name }, changes: { title } },
+        event: {
+          type: kind,
+          person: { ...who, oldTitle: title.old, newTitle: title.new },
+          company: { id: company.id, name: company.name },
+          changes: { title },
+        },
       };
     }
     case 'person.promotion': {
@@ -151,7 +196,12 @@ function planWebhook(context: PlanContext, kind: WebhookType, person: PersonStat
         ...base,
         companyIds: [company.id],
         summary: `${person.fullName}: ${arrow(person.department, next.department)}`,
-        event: { type: kind, person: who, company: { id: company.id, name: company.name }, changes: { department: { old: person.department, new: next.department } } },
+        event: {
+          type: kind,
+          person: who,
+          company: { id: company.id, name: company.name },
+          changes: { department: { old: person.department, new: next.department } },
+        },
       };
     }
     case 'person.company_change': {
@@ -162,7 +212,12 @@ function planWebhook(context: PlanContext, kind: WebhookType, person: PersonStat
         companyIds: [company.id, target.id],
         summary: `${person.fullName}: ${company.name} → ${target.name}`,
         // Keyed by where the person went; the old company comes with changes.company.old.
-        event: { type: kind, person: who, company: { id: target.id, name: target.name }, changes: { company: { old: company.id, new: target.id } } },
+        event: {
+          type: kind,
+          person: who,
+          company: { id: target.id, name: target.name },
+          changes: { company: { old: company.id, new: target.id } },
+        },
       };
     }
   }
@@ -180,7 +235,8 @@ export function planChange(context: PlanContext): PlannedChange | undefined {
       continue;
     }
     const person = random.pick(people);
-    const planned = via === 'sql' ? planSql(context, kind, person) : planWebhook(context, kind, person);
+    const planned =
+      via === 'sql' ? planSql(context, kind, person) : planWebhook(context, kind, person);
     if (planned) return planned;
   }
   return undefined;

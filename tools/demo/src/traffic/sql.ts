@@ -27,7 +27,17 @@ export function rowChangeSql(change: RowChange): SqlStatement {
       text:
         'INSERT INTO people (id, company_id, full_name, email, job_title, department, seniority, manager_id, status) ' +
         'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      values: [p.id, p.companyId, p.fullName, p.email, p.jobTitle, p.department, p.seniority, p.managerId, p.status],
+      values: [
+        p.id,
+        p.companyId,
+        p.fullName,
+        p.email,
+        p.jobTitle,
+        p.department,
+        p.seniority,
+        p.managerId,
+        p.status,
+      ],
     };
   }
   const fields = (Object.keys(COLUMNS) as (keyof PersonUpdate)[]).filter(

@@ -16,7 +16,9 @@ describe('webhookSecretFrom', () => {
     const file = JSON.stringify({
       sources: { acme: { scheme: 'standard-webhooks', secrets: [{ env: 'ACME_SECRET' }] } },
     });
-    expect(webhookSecretFrom(file, 'acme', { ACME_SECRET: 'whsec_c2VjcmV0' })).toBe('whsec_c2VjcmV0');
+    expect(webhookSecretFrom(file, 'acme', { ACME_SECRET: 'whsec_c2VjcmV0' })).toBe(
+      'whsec_c2VjcmV0',
+    );
     expect(() => webhookSecretFrom(file, 'acme', {})).toThrow('no usable secret');
   });
 

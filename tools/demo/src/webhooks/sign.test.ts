@@ -4,7 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { signStandardWebhook } from './sign';
 
 const LOCAL_DEMO_SECRET = 'whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1zdGFuZGFyZC13ZWJob29rcw==';
-const BODY = '{"id":"evt_1","type":"person.role_change","person":{"id":"p-00001-001","name":"Zoë"}}';
+const BODY =
+  '{"id":"evt_1","type":"person.role_change","person":{"id":"p-00001-001","name":"Zoë"}}';
 
 describe('signStandardWebhook', () => {
   it('signs what the standardwebhooks package verifies', () => {

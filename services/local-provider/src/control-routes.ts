@@ -1,0 +1,54 @@
+/**
+ * The fault-injection and statistics API for tests and demos. It has no authentication on
+ * purpose: the service binds 127.0.0.1 (HTTP_HOST) in the local stack, so only the machine's
+ * own processes reach it. Never expose this service beyond a developer machine or a private
+ * compose network.
+ */
+import express, { type Request, type Response } from 'express';
+import type { Logger } from 'winston';
+import { describeIssue } from './contract';
+import { faultPatchSchema, type FaultInjector } from './faults';
+import type { Ledger } from './ledger';
+
+export interface ControlRouterOptions {
+  readonly faults: FaultInjector;
+  readonly ledger: Ledger;
+  readonly logger: Logger;
+}
+
+export function createControlRouter({ faults, ledger, logger }: ControlRouterOptions): express.Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  router.get('/faults', (_req: Request, res: Response) => {
+    res.json(faults.settings());
+  });
+
+  router.post('/faults', (req: Request, res: Response) => {
+    const parsed = faultPatchSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      res.status(400).json({
+        error: 'invalid_request',
+        reason: issue ? describeIssue(issue) : 'body: invalid',
+      });
+      return;
+    }
+    const settings = faults.update(parsed.data);
+    logger.info('faults changed', { event: 'faults_changed', faults: settings });
+    res.json(settings);
+  });
+
+  router.post('/reset', (_req: Request, res: Response) => {
+    const settings = faults.reset();
+    ledger.reset();
+    logger.info('faults and counters reset', { event: 'control_reset' });
+    res.json({ faults: settings, stats: ledger.stats() });
+  });
+
+  router.get('/stats', (_req: Request, res: Response) => {
+    res.json(ledger.stats());
+  });
+
+  return router;
+}
