@@ -72,24 +72,27 @@ const AREA_WORDS: Readonly<Record<KnownArea | 'none', readonly string[]>> = {
     'help desk', 'service desk', 'network', 'networking', 'infrastructure', 'cio',
     'chief information officer', 'ti', 'informatique', 'informatica', 'informatik', 'dsi',
     'sistemas', 'systemes', 'systemes d information', 'sistemas de informacion', 'tecnologia',
-    'tecnologias de la informacion', 'tecnologia da informacao', 'edv',
+    'tecnologias de la informacion', 'tecnologia da informacao', 'edv', 'system owner',
   ],
   security: [
     'security', 'infosec', 'cybersecurity', 'cyber security', 'cyber', 'ciso', 'cso',
     'it security', 'information security', 'application security', 'appsec', 'secops',
     'securite', 'seguridad', 'seguranca', 'sicherheit', 'it sicherheit',
     'informationssicherheit', 'seguridad de la informacion', 'seguranca da informacao',
-    'securite informatique', 'securite des systemes d information',
+    'securite informatique', 'securite des systemes d information', 'soc',
   ],
-  product: ['product', 'products', 'produit', 'producto', 'produto', 'produkt', 'cpo', 'cpto'],
+  product: [
+    'product', 'products', 'produit', 'producto', 'produto', 'produkt', 'cpo', 'cpto',
+    'product owner', 'produktmanager', 'produktmanagerin',
+  ],
   data: [
     'data', 'analytics', 'business intelligence', 'bi', 'machine learning', 'ml', 'ai',
     'artificial intelligence', 'data science', 'cdo', 'cdao', 'caio', 'donnees', 'datos',
-    'dados', 'daten',
+    'dados', 'daten', 'data owner',
   ],
   marketing: [
     'marketing', 'growth', 'brand', 'demand generation', 'demand gen', 'communications',
-    'content', 'seo', 'cmo', 'cgo', 'product marketing', 'media buyer', 'mercadeo',
+    'content', 'seo', 'cmo', 'cgo', 'social media', 'product marketing', 'media buyer', 'mercadeo',
     'mercadotecnia',
   ],
   sales: [
@@ -111,11 +114,13 @@ const AREA_WORDS: Readonly<Record<KnownArea | 'none', readonly string[]>> = {
     'finance', 'financial', 'accounting', 'accountant', 'controller', 'controlling', 'treasury',
     'fp & a', 'cfo', 'daf', 'comptable', 'comptabilite', 'tresorerie', 'finances', 'finanzas',
     'financas', 'financeiro', 'financiero', 'finanzen', 'buchhaltung', 'contabilidad',
-    'contabilidade', 'contador', 'contadora', 'tesoreria',
+    'contabilidade', 'contador', 'contadora', 'tesoreria', 'accounts payable',
+    'accounts receivable',
   ],
   procurement: [
     'procurement', 'purchasing', 'purchase', 'buyer', 'sourcing', 'strategic sourcing',
-    'vendor management', 'supplier management', 'category manager', 'achats', 'achat',
+    'vendor management', 'vendor manager', 'supplier management', 'category manager',
+    'category specialist', 'category management', 'achats', 'achat',
     'acheteur', 'acheteuse', 'einkauf', 'einkaufer', 'einkauferin', 'beschaffung', 'compras',
     'comprador', 'compradora', 'aprovisionamiento', 'adquisiciones', 'suprimentos',
     'chief procurement officer',
@@ -147,7 +152,7 @@ const AREA_WORDS: Readonly<Record<KnownArea | 'none', readonly string[]>> = {
     'customer experience', 'cx', 'technical account manager', 'service client',
   ],
   design: ['design', 'designer', 'ux', 'ui', 'user experience', 'user research'],
-  none: ['vp', 'head', 'account'],
+  none: ['vp', 'head', 'account', 'process owner', 'service owner'],
 };
 
 const PHRASES: ReadonlyMap<string, KnownArea | null> = new Map(
@@ -177,10 +182,19 @@ const COMPOUND_STEMS: readonly (readonly [string, KnownArea])[] = [
 const fromCompound = (token: string): KnownArea | null | undefined =>
   token.length > 6 ? COMPOUND_STEMS.find(([stem]) => token.includes(stem))?.[1] : undefined;
 
+/** Specialisms that also belong to a broader area a workspace may name instead. */
+const BROADER: Readonly<Partial<Record<KnownArea, KnownArea>>> = {
+  revenue_operations: 'operations',
+};
+
 /** The areas a title or department names, in the order it names them, without repeats. */
 export function detectAreas(tokens: readonly string[]): KnownArea[] {
-  const found = matchPhrases(tokens, PHRASES, fromCompound);
-  return [...new Set(found.filter((area): area is KnownArea => area !== null))];
+  const found = matchPhrases(tokens, PHRASES, fromCompound).flatMap((area) => {
+    if (area === null) return [];
+    const broader = BROADER[area];
+    return broader ? [area, broader] : [area];
+  });
+  return [...new Set(found)];
 }
 
 /**

@@ -80,7 +80,8 @@ export function fromProviderEvent(event: ProviderEvent): Change {
     previousCompanyId: event.previousCompanyId,
     personId: event.personId,
     fields: event.changes.map(({ field, before, after }) => ({ field, before, after })),
-    occurredAt: typeof event.occurredAt === 'number' ? event.occurredAt : event.occurredAt.getTime(),
+    occurredAt:
+      typeof event.occurredAt === 'number' ? event.occurredAt : event.occurredAt.getTime(),
     origin: { type: 'webhook', source: event.source, eventId: event.eventId },
   };
 }

@@ -45,7 +45,9 @@ const lsn = z.unknown().transform((value, context): string => {
 const snapshotFlag = z
   .union([z.boolean(), z.string()])
   .nullish()
-  .transform((value) => value !== undefined && value !== null && value !== false && value !== 'false');
+  .transform(
+    (value) => value !== undefined && value !== null && value !== false && value !== 'false',
+  );
 
 export const envelopeSchema = z.object({
   op: z.enum(Object.keys(DEBEZIUM_OPS) as ['c', 'u', 'd', 'r']).transform((op) => DEBEZIUM_OPS[op]),
@@ -55,8 +57,9 @@ export const envelopeSchema = z.object({
     ts_ms: z.number().int().nonnegative(),
     snapshot: snapshotFlag,
   }),
-  before: z.unknown(),
-  after: z.unknown(),
+  // Checked per operation once the envelope is known to be one (a delete has no after).
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
 });
 
 export const peopleRowSchema = z.object({
@@ -78,7 +81,12 @@ export const companiesRowSchema = z.object({
   name: z.string(),
   domain: nullableText,
   industry: nullableText,
-  employee_count: z.number().int().nonnegative().nullish().transform((value) => value ?? null),
+  employee_count: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullish()
+    .transform((value) => value ?? null),
   status: z.string(),
   updated_at: nullableTimestamp,
 });

@@ -1,3 +1,14 @@
 export * from './levels';
 export * from './roles';
 export * from './model';
+export {
+  fromProviderEvent,
+  originRef,
+  parseDebeziumCompaniesEvent,
+  parseDebeziumPeopleEvent,
+  type ProviderEvent,
+} from './changes';
+export { assessSignificance, type Significance, type SignificanceOptions } from './significance';
+export { touchedCompanies } from './fan-out';
+export { DEFAULT_MAX_MEMBERS, discoverBuyerGroup, type DiscoveryInput } from './discovery';
+export { diffMembers, isEmptyDiff, type MemberDiff, type MemberRef, type RoleChange } from './diff';

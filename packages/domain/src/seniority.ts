@@ -52,7 +52,7 @@ const COLUMN_VALUES: ReadonlyMap<string, SeniorityLevel> = new Map<string, Senio
 ]);
 
 /** Words whose level depends on their neighbours. */
-type LevelWord = SeniorityLevel | 'modifier' | 'assistant' | 'staff' | 'chief';
+type LevelWord = SeniorityLevel | 'modifier' | 'assistant' | 'chief';
 
 const words = (level: LevelWord, list: readonly string[]) =>
   list.map((word) => [word, level] as const);
@@ -78,7 +78,8 @@ const TITLE_WORDS: ReadonlyMap<string, LevelWord> = new Map<string, LevelWord>([
   ...words('director', [
     'director', 'directors', 'directora', 'directeur', 'directrice', 'diretor', 'diretora',
     'direktor', 'direktorin', 'head', 'leiter', 'leiterin', 'leitung', 'abteilungsleiter',
-    'abteilungsleiterin', 'jefe', 'jefa', 'dsi', 'avp',
+    'abteilungsleiterin', 'jefe', 'jefa', 'dsi', 'avp', 'corporate controller',
+    'group product manager',
   ]),
   ...words('manager', [
     'manager', 'managers', 'gerente', 'supervisor', 'supervisora', 'team lead', 'team leader',
@@ -110,7 +111,7 @@ const TITLE_WORDS: ReadonlyMap<string, LevelWord> = new Map<string, LevelWord>([
     'release manager', 'technical account manager', 'chef de projet', 'chef de produit',
     'gerente de proyecto', 'gerente de projeto', 'jefe de proyecto', 'projektleiter',
     'projektleiterin', 'product owner', 'process owner', 'service owner', 'data owner',
-    'system owner',
+    'system owner', 'staff', 'analyste', 'produktmanager', 'produktmanagerin',
   ]),
   ...words('entry', [
     'junior', 'coordinator', 'coordinador', 'coordinadora', 'coordinateur', 'coordinatrice',
@@ -118,7 +119,6 @@ const TITLE_WORDS: ReadonlyMap<string, LevelWord> = new Map<string, LevelWord>([
   ]),
   ...words('assistant', ['assistant', 'associate']),
   ...words('modifier', ['deputy', 'vice', 'sub', 'adjunto', 'adjunta']),
-  ...words('staff', ['staff']),
   ...words('chief', ['chief']),
 ]);
 
@@ -139,43 +139,49 @@ const STAFF_RUNG_NEXT = new Set([
 ]);
 
 /** Works for someone rather than in a function: an assistant, whoever the boss is. */
-// prettier-ignore
-const ASSISTANT_TO = ['executive assistant', 'personal assistant', 'administrative assistant', 'assistant to', 'office assistant'];
+const ASSISTANT_TO = [
+  'executive assistant',
+  'personal assistant',
+  'administrative assistant',
+  'assistant to',
+  'office assistant',
+];
 
 export function seniorityFromTitle(tokens: readonly string[]): SeniorityLevel | null {
-  if (tokens.some((token) => INTERN_WORDS.has(token)) || containsPhrase(tokens, 'working student')) {
+  if (
+    tokens.some((token) => INTERN_WORDS.has(token)) ||
+    containsPhrase(tokens, 'working student')
+  ) {
     return 'intern';
   }
   if (ASSISTANT_TO.some((phrase) => containsPhrase(tokens, phrase))) return 'entry';
   // "Chief of Staff to the CEO" runs the CEO's office; it is not the CEO.
   if (containsPhrase(tokens, 'chief of staff')) return 'director';
   const chiefOfficer = tokens.includes('chief') && tokens.includes('officer');
+  const rungs = tokens.map((token, index) =>
+    token === 'staff' && STAFF_RUNG_NEXT.has(tokens[index + 1] ?? '') ? 'senior' : token,
+  );
 
   let best: SeniorityLevel | null = null;
-  let pending: 'modifier' | 'assistant' | null = null;
   const consider = (level: SeniorityLevel) => {
     if (best === null || seniorityRank(level) > seniorityRank(best)) best = level;
   };
-  const matched = matchPhrases(tokens, TITLE_WORDS, (token) => compoundLevel(token));
-  let staffSeen = 0;
-  for (const word of matched) {
+  // "Deputy", "Assistant", "Associate" lower the next rank they qualify ("Assistant Director").
+  let pending: 'modifier' | 'assistant' | null = null;
+  for (const word of matchPhrases(rungs, TITLE_WORDS, compoundLevel)) {
     if (word === 'modifier' || word === 'assistant') {
       if (pending === 'assistant') consider('entry');
       pending = word;
       continue;
     }
-    let level: SeniorityLevel;
-    if (word === 'staff') {
-      staffSeen += 1;
-      level = staffIsRung(tokens, staffSeen) ? 'senior' : 'mid';
-    } else if (word === 'chief') {
-      // "Chief Revenue Officer" is the C-suite; "Chief Architect" is the top of a craft.
-      level = chiefOfficer || tokens.includes('executive') ? 'c_level' : 'vp';
-    } else {
-      level = word;
+    // "Chief Revenue Officer" is the C-suite; "Chief Architect" is the top of a craft.
+    let level: SeniorityLevel =
+      word !== 'chief' ? word : chiefOfficer || tokens.includes('executive') ? 'c_level' : 'vp';
+    if (pending !== null && seniorityRank(level) >= seniorityRank('manager')) {
+      level = oneBelow(level);
+    } else if (pending === 'assistant') {
+      consider('entry'); // "Assistant" on its own is a rank: the first rung.
     }
-    if (pending !== null && seniorityRank(level) >= seniorityRank('manager')) level = oneBelow(level);
-    else if (pending === 'assistant') consider('entry');
     pending = null;
     consider(level);
   }
@@ -189,16 +195,6 @@ function compoundLevel(token: string): SeniorityLevel | undefined {
   if (/^(team|gruppen)/.test(token)) return 'manager';
   if (/^projekt/.test(token)) return 'mid';
   return 'director';
-}
-
-function staffIsRung(tokens: readonly string[], occurrence: number): boolean {
-  let seen = 0;
-  for (let index = 0; index < tokens.length; index += 1) {
-    if (tokens[index] !== 'staff') continue;
-    seen += 1;
-    if (seen === occurrence) return STAFF_RUNG_NEXT.has(tokens[index + 1] ?? '');
-  }
-  return false;
 }
 
 /** The column's taxonomy first, then its free text read like a title. */

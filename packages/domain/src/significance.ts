@@ -27,7 +27,10 @@ export const PROVIDER_EVENT_TYPES = [
 ] as const;
 
 const significant = (...reasons: string[]): Significance => ({ significant: true, reasons });
-const notSignificant = (reason: string): Significance => ({ significant: false, reasons: [reason] });
+const notSignificant = (reason: string): Significance => ({
+  significant: false,
+  reasons: [reason],
+});
 
 interface Compared<Row> {
   readonly field: string;
@@ -57,7 +60,10 @@ const COMPANY_FIELDS: readonly Compared<Company>[] = [
   { field: 'industry', read: (c) => c.industry },
 ];
 
-export function assessSignificance(change: Change, options: SignificanceOptions = {}): Significance {
+export function assessSignificance(
+  change: Change,
+  options: SignificanceOptions = {},
+): Significance {
   if (change.kind === 'provider') return assessProviderEvent(change.eventType, change.fields);
   if (change.op === 'snapshot') {
     return options.backfill ? significant('backfill') : notSignificant('snapshot read');

@@ -46,7 +46,7 @@ export function matchPhrases<Value>(
   unmatched: (token: string) => Value | undefined = () => undefined,
 ): Value[] {
   const found: Value[] = [];
-  const longest = Math.max(0, ...[...phrases.keys()].map((phrase) => phrase.split(' ').length));
+  const longest = longestPhrase(phrases);
   let index = 0;
   while (index < tokens.length) {
     let length = Math.min(longest, tokens.length - index);
@@ -66,6 +66,18 @@ export function matchPhrases<Value>(
     index += length;
   }
   return found;
+}
+
+/** Vocabularies are module constants: measure each once, not once per title. */
+const longestPhrases = new WeakMap<ReadonlyMap<string, unknown>, number>();
+
+function longestPhrase(phrases: ReadonlyMap<string, unknown>): number {
+  let longest = longestPhrases.get(phrases);
+  if (longest === undefined) {
+    longest = Math.max(0, ...[...phrases.keys()].map((phrase) => phrase.split(' ').length));
+    longestPhrases.set(phrases, longest);
+  }
+  return longest;
 }
 
 export function containsPhrase(tokens: readonly string[], phrase: string): boolean {

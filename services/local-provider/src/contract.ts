@@ -53,9 +53,7 @@ export interface ResearchReply {
 /** `people[0].personId: …`: the field first, so a 400 says what to fix. */
 export function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path
-    .map((key, i) =>
-      typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`,
-    )
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
     .join('');
   return `${path === '' ? 'body' : path}: ${issue.message}`;
 }

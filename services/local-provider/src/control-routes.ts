@@ -16,7 +16,11 @@ export interface ControlRouterOptions {
   readonly logger: Logger;
 }
 
-export function createControlRouter({ faults, ledger, logger }: ControlRouterOptions): express.Router {
+export function createControlRouter({
+  faults,
+  ledger,
+  logger,
+}: ControlRouterOptions): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
 

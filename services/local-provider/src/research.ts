@@ -14,18 +14,37 @@ const PRIORITIES: readonly (readonly [RegExp, readonly string[]])[] = [
   ],
   [/product/, ['roadmap velocity', 'user research', 'activation metrics', 'pricing experiments']],
   [/data|analytic/, ['data quality', 'self-serve analytics', 'pipeline cost', 'governance']],
-  [/sales|revenue|business dev/, ['pipeline growth', 'forecast accuracy', 'sales tooling', 'win rate']],
+  [
+    /sales|revenue|business dev/,
+    ['pipeline growth', 'forecast accuracy', 'sales tooling', 'win rate'],
+  ],
   [/market/, ['demand generation', 'attribution', 'brand reach', 'content velocity']],
   [/financ|account/, ['cost control', 'cash forecasting', 'audit readiness', 'spend visibility']],
-  [/\bit\b|information/, ['vendor consolidation', 'endpoint management', 'helpdesk load', 'SaaS spend']],
-  [/operat|supply|logistic/, ['process automation', 'throughput', 'supplier risk', 'cost per unit']],
-  [/\bhr\b|human|people|talent|recruit/, ['hiring velocity', 'retention', 'employee experience', 'payroll accuracy']],
-  [/legal|counsel/, ['contract turnaround', 'regulatory change', 'risk exposure', 'outside counsel spend']],
-  [/support|success|service/, ['retention', 'time to resolution', 'expansion revenue', 'customer health']],
+  [
+    /\bit\b|information/,
+    ['vendor consolidation', 'endpoint management', 'helpdesk load', 'SaaS spend'],
+  ],
+  [
+    /operat|supply|logistic/,
+    ['process automation', 'throughput', 'supplier risk', 'cost per unit'],
+  ],
+  [
+    /\bhr\b|human|people|talent|recruit/,
+    ['hiring velocity', 'retention', 'employee experience', 'payroll accuracy'],
+  ],
+  [
+    /legal|counsel/,
+    ['contract turnaround', 'regulatory change', 'risk exposure', 'outside counsel spend'],
+  ],
+  [
+    /support|success|service/,
+    ['retention', 'time to resolution', 'expansion revenue', 'customer health'],
+  ],
 ];
 const DEFAULT_PRIORITIES = ['operational efficiency', 'cost control', 'vendor consolidation'];
 
-const DECISION_MAKER = /\b(chief|c[a-z]o|founder|owner|president|vp|vice president|head|director|partner)\b/;
+const DECISION_MAKER =
+  /\b(chief|c[a-z]o|founder|owner|president|vp|vice president|head|director|partner)\b/;
 const INFLUENCER = /\b(manager|lead|principal|architect|senior|staff)\b/;
 
 function roleOf(title: string | null): string {

@@ -271,9 +271,12 @@ export function createHttpProvider(
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
     const detail = snippet.trim() === '' ? '' : `: ${snippet.trim()}`;
     const message = `provider ${operation} call answered ${status}${detail}`;
-    if (status === 429)
+    if (status === 429) {
       return new AttemptError(message, 'rate_limited', true, status, retryAfterMs);
-    if (status === 408) return new AttemptError(message, 'timeout', true, status, retryAfterMs);
+    }
+    if (status === 408) {
+      return new AttemptError(message, 'timeout', true, status, retryAfterMs);
+    }
     if (status >= 500) {
       return new AttemptError(message, 'server_error', true, status, retryAfterMs);
     }
@@ -308,6 +311,7 @@ export function createHttpProvider(
             kind: error.kind,
             status: error.status,
             retryable: error.retryable,
+            reason: error.message,
             idempotencyKey: call.idempotencyKey,
             companyId,
           });

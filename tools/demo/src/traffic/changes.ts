@@ -62,3 +62,7 @@ export type PlannedChange =
       readonly kind: WebhookType;
       readonly event: WebhookEventDraft;
     });
+
+/** "Staff Engineer → Engineering Manager", with a dash for nothing. */
+export const arrow = (before: string | null, after: string | null): string =>
+  `${before ?? '—'} → ${after ?? '—'}`;

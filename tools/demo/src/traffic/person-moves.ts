@@ -62,8 +62,10 @@ export function departmentChange(
 }
 
 /**
- * Whom a newcomer at `companyId` reports to: the active person of the department who is
- * closest above them in seniority, or nobody when the department has no one above.
+ * Whom a newcomer at `companyId` reports to: the active manager (or more senior) of the
+ * department who is closest above them, or nobody when the department has no one above.
+ * ICs manage nobody, which also keeps a hire whose insert is still in flight from being
+ * chosen.
  */
 export function managerFor(
   random: Random,
@@ -80,6 +82,7 @@ export function managerFor(
         p.status === 'active' &&
         p.id !== excludeId &&
         p.department === department &&
+        rank(p.seniority) <= rank('manager') &&
         rank(p.seniority) < rank(seniority),
     );
   if (above.length === 0) return null;

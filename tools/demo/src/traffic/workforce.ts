@@ -86,12 +86,12 @@ export class Workforce {
     this.sortedIds = undefined;
     this.staffOf(person.companyId).add(person.id);
     this.countReport(person.managerId, +1);
-    const match = /^p-\d+-(\d+)$/.exec(person.id);
+    // By the company in the id, not the current one: a hire who moved on keeps their number.
+    const match = /^p-(\d+)-(\d+)$/.exec(person.id);
     if (match) {
-      const number = Number(match[1]);
-      if (number > (this.lastNumbers.get(person.companyId) ?? 0)) {
-        this.lastNumbers.set(person.companyId, number);
-      }
+      const numbered = `co-${match[1]}`;
+      const number = Number(match[2]);
+      if (number > (this.lastNumbers.get(numbered) ?? 0)) this.lastNumbers.set(numbered, number);
     }
   }
 

@@ -1,0 +1,68 @@
+/**
+ * One person as discovery sees them: the row's columns and the title read together. The
+ * columns are the upstream's own data and win where they say something we understand.
+ */
+import { detectAreas, type Area } from './areas';
+import type { Person } from './model';
+import { seniorityFromColumn, type SeniorityLevel } from './seniority';
+import { normalizeText } from './text';
+import { tokenize } from './title-tokens';
+import { readTitle, type TitleReading } from './titles';
+
+export interface PersonProfile {
+  readonly person: Person;
+  readonly active: boolean;
+  readonly level: SeniorityLevel | null;
+  /** The department column's areas first, then the title's; no repeats. */
+  readonly areas: readonly Area[];
+  readonly title: TitleReading;
+  /** CEO, founder, owner, managing director: signs whatever the function. */
+  readonly generalExecutive: boolean;
+  /**
+   * What "same department" means for cohesion: the column's area (so "Eng" and "Platform
+   * Engineering" agree), else the title's.
+   */
+  readonly departmentKey: string | null;
+}
+
+export function profilePerson(person: Person): PersonProfile {
+  const title = readTitle(person.jobTitle);
+  const departmentAreas = departmentAreasOf(person.department);
+  const areas = [...new Set<Area>([...departmentAreas, ...title.areas])];
+  const level = levelOf(person, title);
+  return {
+    person,
+    active: normalizeText(person.status) === 'active',
+    level,
+    areas,
+    title,
+    generalExecutive: level === 'c_level' && leadsNoFunction(areas, title),
+    departmentKey: areas[0] ?? null,
+  };
+}
+
+/** A CEO or founder, not a CTO who co-founded: the title names no function besides leading. */
+function leadsNoFunction(areas: readonly Area[], title: TitleReading): boolean {
+  return (
+    areas.includes('executive') &&
+    !title.supportsExecutive &&
+    title.areas.every((area) => area === 'executive')
+  );
+}
+
+function departmentAreasOf(department: string | null): Area[] {
+  const areas = detectAreas(tokenize(department));
+  if (areas.length > 0) return areas;
+  const name = normalizeText(department);
+  return name === '' ? [] : [`custom:${name}`];
+}
+
+/**
+ * The column's level, unless the title says something the column cannot: an intern, or someone
+ * who works for an executive (the column often copies the boss's seniority for them).
+ */
+function levelOf(person: Person, title: TitleReading): SeniorityLevel | null {
+  if (title.level === 'intern') return 'intern';
+  if (title.supportsExecutive) return title.level;
+  return seniorityFromColumn(person.seniority) ?? title.level;
+}
