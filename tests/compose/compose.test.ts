@@ -125,7 +125,7 @@ function requiredKeys(schema: z.ZodType): string[] {
 describe('deploy/compose/docker-compose.yml', () => {
   it('runs the infrastructure, the one-shot provisioning and the four services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      [...INFRA, 'provision', ...Object.keys(SERVICES)].sort(),
+      [...INFRA, 'provision', 'local-provider', ...Object.keys(SERVICES)].sort(),
     );
   });
 
@@ -195,6 +195,7 @@ describe('deploy/compose/docker-compose.yml', () => {
         refresher: 58101,
         enricher: 58102,
         sink: 58103,
+        'local-provider': 58104,
       });
     });
   });

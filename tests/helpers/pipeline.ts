@@ -207,9 +207,10 @@ export async function operations(
     idempotency_key: string;
     status: string;
     cost_usd: string | null;
+    created_at: Date;
     completed_at: Date | null;
   }>(
-    `SELECT idempotency_key, status, cost_usd, completed_at FROM pipeline_operations
+    `SELECT idempotency_key, status, cost_usd, created_at, completed_at FROM pipeline_operations
       WHERE company_id = $1 AND stage = $2 ORDER BY created_at`,
     [companyId, stage],
   );

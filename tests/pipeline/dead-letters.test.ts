@@ -29,6 +29,9 @@ const partitionOf = (key: string): number =>
     partitionMetadata: Array.from({ length: COMPANY_PARTITIONS }, (_, id) => ({
       partitionId: id,
       leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
     })),
     message: { key, value: null },
   });

@@ -57,7 +57,9 @@ describe('the sink killed between its database commit and its offset commit', ()
         },
       );
       const companyId = await withDatabase(
-        async (db) => (await createCompany(db, await createWorkspace(db))).companyId,
+        async (db) =>
+          (await createCompany(db, await createWorkspace(db), undefined, uniqueName('crash')))
+            .companyId,
       );
       // The database commit happened; the process now hangs at the failpoint.
       const committed = await waitFor(() => withDatabase((db) => savedGroup(db, companyId)), {
@@ -65,6 +67,7 @@ describe('the sink killed between its database commit and its offset commit', ()
         description: 'the group committed to the database',
       });
       await waitFor(() => doomed.output().includes('failpoint reached'), {
+        timeoutMs: 30_000,
         description: 'the sink at its failpoint',
       });
       doomed.child.kill('SIGKILL');
@@ -104,6 +107,11 @@ describe('the sink killed between its database commit and its offset commit', ()
         );
         expect(Number(rows[0]?.n)).toBe(group?.members.size);
       });
+    } catch (error) {
+      // What the doomed sink said is the first thing to read when this fails.
+      throw new Error(
+        `${String(error)}\n--- failpoint sink output ---\n${doomed.output().slice(-3000)}`,
+      );
     } finally {
       if (doomed.child.exitCode === null && doomed.child.signalCode === null)
         doomed.child.kill('SIGKILL');

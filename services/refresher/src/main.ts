@@ -4,7 +4,7 @@ import {
   avroDecoder,
   createSchemaCodec,
   createTopicCodec,
-  deferredTopic,
+  deferralTopics,
   launchService,
   openPostgresPool,
   startStageConsumer,
@@ -22,7 +22,7 @@ import { createRouteHandler } from './route/route-handler';
 
 // Composition root: two consumer groups, one for each step.
 // route:    CDC, person-changes, refresh-requests → company-touches (re-keyed by company)
-// discover: company-touches, refresher.deferred   → buyer-group.discovered
+// discover: company-touches, refresher.deferred.* → buyer-group.discovered
 void launchService({
   name: SERVICE_NAME,
   configSchema,
@@ -31,7 +31,6 @@ void launchService({
     const postgres = openPostgresPool(Pool, context);
     const registry = createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL });
     const touchCodec = createTopicCodec<CompanyTouchRecord>(registry, Topics.companyTouches);
-    const deferredCodec = createTopicCodec<CompanyTouchRecord>(registry, deferredTopic);
 
     const route = startStageConsumer({
       stage: 'refresher',
@@ -56,7 +55,12 @@ void launchService({
       concurrency: config.STAGE_CONCURRENCY,
       inputs: {
         [Topics.companyTouches]: avroDecoder(touchCodec),
-        [deferredTopic]: avroDecoder(deferredCodec),
+        ...Object.fromEntries(
+          deferralTopics.map((topic) => [
+            topic,
+            avroDecoder(createTopicCodec<CompanyTouchRecord>(registry, topic)),
+          ]),
+        ),
       },
       handle: createDiscoverHandler({
         rosters: createPgRosterStore(postgres.pool),

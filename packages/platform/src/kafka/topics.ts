@@ -58,8 +58,21 @@ export const RETRY_DELAYS_MS = [2000, 4000, 8000] as const;
 export const retryTopic = (stage: Stage, delayMs: number): string =>
   `${stage}.retry.${delayMs / 1000}s`;
 export const deadLetterTopic = (stage: Stage): string => `${stage}.dlq`;
-/** Paid refreshes inside the cooldown window wait here until it ends. */
-export const deferredTopic = 'refresher.deferred';
+/**
+ * Paid refreshes inside the cooldown window wait in these delay tiers until it ends. Every
+ * record of a tier waits the same time, so a tier's records fall due in the order they were
+ * written and the head of a partition never holds back one that is due sooner. A deferral
+ * hops down the tiers (largest tier not longer than what remains) until its time has come.
+ */
+export const DEFERRAL_TIERS_MS = [1_000, 10_000, 60_000, 600_000] as const;
+export const deferralTopic = (delayMs: number): string => `refresher.deferred.${delayMs / 1000}s`;
+export const deferralTopics: readonly string[] = DEFERRAL_TIERS_MS.map(deferralTopic);
+
+/** The tier a deferral due in `remainingMs` waits in next. */
+export function deferralTierFor(remainingMs: number): number {
+  const fitting = DEFERRAL_TIERS_MS.filter((tier) => tier <= remainingMs);
+  return fitting.length > 0 ? Math.max(...fitting) : DEFERRAL_TIERS_MS[0];
+}
 
 const pipeline = (
   name: string,
@@ -134,11 +147,13 @@ export const topicCatalogue: readonly TopicDeclaration[] = [
     retained(7),
     'buyer-group-change.avsc',
   ),
-  pipeline(
-    deferredTopic,
-    'Paid refreshes deferred to the end of the cooldown',
-    retained(7),
-    'company-touch.avsc',
+  ...deferralTopics.map((topic) =>
+    pipeline(
+      topic,
+      'Paid refreshes deferred to the end of the cooldown',
+      retained(7),
+      'company-touch.avsc',
+    ),
   ),
   ...Stages.flatMap((stage) => [
     ...RETRY_DELAYS_MS.map((delay) =>

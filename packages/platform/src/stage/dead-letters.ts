@@ -69,6 +69,18 @@ export async function readDeadLetters(
         () => reject(new Error(`reading ${topic} took longer than ${timeoutMs} ms`)),
         timeoutMs,
       );
+      // The topic is written in transactions: its end is a commit marker, which is never
+      // handed to eachMessage but is counted in each batch's last offset.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const end = remaining.get(payload.partition);
+        if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) {
+          remaining.delete(payload.partition);
+        }
+        if (remaining.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
       consumer
         .run({
           autoCommit: false,

@@ -8,7 +8,10 @@ import { discoverBuyerGroup, isPaidLevel, type EnrichmentLevel } from '@bgs/doma
 import {
   Headers,
   Topics,
-  deferredTopic,
+  integerHeader,
+  deferralTierFor,
+  deferralTopic,
+  deferralTopics,
   passThroughHeaders,
   type BuyerGroupWorkRecord,
   type CompanyTouchRecord,
@@ -66,18 +69,46 @@ async function decideLevel(
   };
 }
 
+/** The final due time of a deferral, kept while it hops down the tiers. */
+export const DUE_AT = 'bgs-due-at';
+
+async function deferral(
+  deps: DiscoverDeps,
+  touch: CompanyTouchRecord,
+  dueAt: number,
+  headers: Record<string, string>,
+): Promise<OutputRecord> {
+  const now = deps.now();
+  const tier = deferralTierFor(dueAt - now);
+  return {
+    topic: deferralTopic(tier),
+    key: touch.companyId,
+    value: await deps.touchCodec.encode(touch),
+    headers: {
+      ...headers,
+      [DUE_AT]: String(dueAt),
+      [Headers.notBefore]: String(Math.min(now + tier, dueAt)),
+    },
+  };
+}
+
 export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyTouchRecord> {
   return async (records) => {
     const outputs: OutputRecord[] = [];
 
-    // Deferrals that are due (the runtime held them until then) go back in line.
-    for (const record of records.filter((r) => r.topic === deferredTopic)) {
-      outputs.push({
-        topic: Topics.companyTouches,
-        key: record.value.companyId,
-        value: await deps.touchCodec.encode({ ...record.value, cooldownElapsed: true }),
-        headers: passThroughHeaders(record.headers),
-      });
+    // A deferral out of its tier: back in line when its time has come, else the next tier.
+    for (const record of records.filter((r) => deferralTopics.includes(r.topic))) {
+      const dueAt = integerHeader(record.headers, DUE_AT, 0);
+      outputs.push(
+        dueAt > deps.now()
+          ? await deferral(deps, record.value, dueAt, passThroughHeaders(record.headers))
+          : {
+              topic: Topics.companyTouches,
+              key: record.value.companyId,
+              value: await deps.touchCodec.encode({ ...record.value, cooldownElapsed: true }),
+              headers: passThroughHeaders(record.headers),
+            },
+      );
     }
 
     const plans = planRefreshes(
@@ -102,19 +133,15 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
       });
       const headers = passThroughHeaders(plan.headers);
       if (decision.deferral) {
-        outputs.push({
-          topic: deferredTopic,
-          key: plan.companyId,
-          value: await deps.touchCodec.encode({
-            companyId: plan.companyId,
-            level: decision.deferral.level,
-            reason: `${decision.deferral.level} deferred by the cooldown`,
-            triggeredBy: 'cooldown',
-            origins: [],
-            cooldownElapsed: true,
-          }),
-          headers: { ...headers, [Headers.notBefore]: String(decision.deferral.dueAt) },
-        });
+        const touch: CompanyTouchRecord = {
+          companyId: plan.companyId,
+          level: decision.deferral.level,
+          reason: `${decision.deferral.level} deferred by the cooldown`,
+          triggeredBy: 'cooldown',
+          origins: [],
+          cooldownElapsed: true,
+        };
+        outputs.push(await deferral(deps, touch, decision.deferral.dueAt, headers));
       }
       const work: BuyerGroupWorkRecord = {
         companyId: plan.companyId,
