@@ -2,35 +2,19 @@
  * Guarantees 1 and 2 through the real stack: a committed row change reaches a saved buyer group
  * within a bounded wait, and a move between companies refreshes both.
  */
-import { discoverBuyerGroup, type Person } from '@bgs/domain';
+import { discoverBuyerGroup, personFromRow, type PeopleRow, type Person } from '@bgs/domain';
 import type { Client } from 'pg';
 import { requireStack, withDatabase } from '../helpers/stack';
 import { createCompany, createWorkspace, waitForGroup } from '../helpers/pipeline';
 
 async function rosterOf(db: Client, companyId: string): Promise<Person[]> {
-  const { rows } = await db.query<{
-    id: string;
-    company_id: string;
-    full_name: string;
-    email: string | null;
-    job_title: string | null;
-    department: string | null;
-    seniority: string | null;
-    manager_id: string | null;
-    status: string;
-  }>(`SELECT * FROM people WHERE company_id = $1`, [companyId]);
-  return rows.map((r) => ({
-    id: r.id,
-    companyId: r.company_id,
-    fullName: r.full_name,
-    email: r.email,
-    jobTitle: r.job_title,
-    department: r.department,
-    seniority: r.seniority,
-    managerId: r.manager_id,
-    status: r.status,
-    updatedAt: null,
-  }));
+  const { rows } = await db.query<PeopleRow>(
+    `SELECT id, company_id, full_name, email, job_title, department, seniority, manager_id,
+            status, NULL AS updated_at
+       FROM people WHERE company_id = $1`,
+    [companyId],
+  );
+  return rows.map(personFromRow);
 }
 
 const TARGET = { productCategory: 'software', targetDepartments: ['engineering', 'it'] };

@@ -45,8 +45,8 @@ export function parseDebeziumPeopleEvent(value: unknown): Parsed<Change> {
       kind: 'person',
       op,
       personId,
-      before: before && toPerson(before),
-      after: after && toPerson(after),
+      before: before && personFromRow(before),
+      after: after && personFromRow(after),
       occurredAt,
       origin,
     },
@@ -64,8 +64,8 @@ export function parseDebeziumCompaniesEvent(value: unknown): Parsed<Change> {
       kind: 'company',
       op,
       companyId,
-      before: before && toCompany(before),
-      after: after && toCompany(after),
+      before: before && companyFromRow(before),
+      after: after && companyFromRow(after),
       occurredAt,
       origin,
     },
@@ -159,7 +159,8 @@ function parseEnvelope<Schema extends z.ZodType<{ id: string }>>(
   };
 }
 
-function toPerson(row: PeopleRow): Person {
+/** A `people` row (snake_case columns, as CDC and SQL give it) as the domain's Person. */
+export function personFromRow(row: PeopleRow): Person {
   return {
     id: row.id,
     companyId: row.company_id,
@@ -174,7 +175,8 @@ function toPerson(row: PeopleRow): Person {
   };
 }
 
-function toCompany(row: CompaniesRow): Company {
+/** A `companies` row (snake_case columns) as the domain's Company. */
+export function companyFromRow(row: CompaniesRow): Company {
   return {
     id: row.id,
     workspaceId: row.workspace_id,

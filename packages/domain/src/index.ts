@@ -2,12 +2,15 @@ export * from './levels';
 export * from './roles';
 export * from './model';
 export {
+  companyFromRow,
   fromProviderEvent,
+  personFromRow,
   originRef,
   parseDebeziumCompaniesEvent,
   parseDebeziumPeopleEvent,
   type ProviderEvent,
 } from './changes';
+export type { CompaniesRow, PeopleRow } from './debezium-envelope';
 export { assessSignificance, type Significance, type SignificanceOptions } from './significance';
 export { touchedCompanies } from './fan-out';
 export { DEFAULT_MAX_MEMBERS, discoverBuyerGroup, type DiscoveryInput } from './discovery';

@@ -3,7 +3,16 @@
  * and its people. One round trip per table for a whole batch of companies.
  */
 import { DEFAULT_LEVEL_COSTS_USD, parseEnrichmentLevel, resolveLevelCosts } from '@bgs/domain';
-import type { Company, EnrichmentLevel, Person, WorkspaceTarget } from '@bgs/domain';
+import {
+  companyFromRow,
+  personFromRow,
+  type CompaniesRow,
+  type Company,
+  type EnrichmentLevel,
+  type PeopleRow,
+  type Person,
+  type WorkspaceTarget,
+} from '@bgs/domain';
 
 export interface WorkspacePolicy {
   readonly target: WorkspaceTarget;
@@ -27,34 +36,21 @@ export interface Queryable {
   query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }
 
-interface CompanyRow {
-  id: string;
-  workspace_id: string;
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  employee_count: number | null;
-  status: string;
-  updated_at: Date | null;
+/** As pg returns them: timestamps as Date. */
+type Dated<Row> = Omit<Row, 'updated_at'> & { updated_at: Date | null };
+
+type CompanyRow = Dated<CompaniesRow> & {
   product_category: string | null;
   target_departments: string[] | null;
   change_level: string | null;
   cooldown_seconds: number | null;
   level_costs_usd: Record<string, unknown> | null;
-}
+};
 
-interface PersonRow {
-  id: string;
-  company_id: string;
-  full_name: string;
-  email: string | null;
-  job_title: string | null;
-  department: string | null;
-  seniority: string | null;
-  manager_id: string | null;
-  status: string;
-  updated_at: Date | null;
-}
+const iso = <Row extends { updated_at: Date | null }>(row: Row) => ({
+  ...row,
+  updated_at: row.updated_at?.toISOString() ?? null,
+});
 
 export const DEFAULT_POLICY: WorkspacePolicy = {
   target: { productCategory: 'software', targetDepartments: [] },
@@ -90,7 +86,7 @@ export function createPgRosterStore(db: Queryable): RosterStore {
           WHERE c.id = ANY($1)`,
         [companyIds],
       );
-      const people = await db.query<PersonRow>(
+      const people = await db.query<Dated<PeopleRow>>(
         `SELECT id, company_id, full_name, email, job_title, department, seniority, manager_id,
                 status, updated_at
            FROM people WHERE company_id = ANY($1)`,
@@ -99,32 +95,12 @@ export function createPgRosterStore(db: Queryable): RosterStore {
       const peopleByCompany = new Map<string, Person[]>();
       for (const row of people.rows) {
         const list = peopleByCompany.get(row.company_id) ?? [];
-        list.push({
-          id: row.id,
-          companyId: row.company_id,
-          fullName: row.full_name,
-          email: row.email,
-          jobTitle: row.job_title,
-          department: row.department,
-          seniority: row.seniority,
-          managerId: row.manager_id,
-          status: row.status,
-          updatedAt: row.updated_at?.toISOString() ?? null,
-        });
+        list.push(personFromRow(iso(row)));
         peopleByCompany.set(row.company_id, list);
       }
       for (const row of companies.rows) {
         result.set(row.id, {
-          company: {
-            id: row.id,
-            workspaceId: row.workspace_id,
-            name: row.name,
-            domain: row.domain,
-            industry: row.industry,
-            employeeCount: row.employee_count,
-            status: row.status,
-            updatedAt: row.updated_at?.toISOString() ?? null,
-          },
+          company: companyFromRow(iso(row)),
           policy: policyOf(row),
           people: peopleByCompany.get(row.id) ?? [],
         });
