@@ -16,3 +16,4 @@ export * from './stage';
 export * from './kafka/topic-codec';
 export * from './kafka/records';
 export * from './failpoints';
+export * from './seeded-random';

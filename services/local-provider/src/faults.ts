@@ -2,7 +2,7 @@
  * Injected faults, for tests and demos: latency on every API request, the next N requests
  * failing, a seeded (so repeatable) failure rate, and the next N replies malformed.
  */
-import { z } from '@bgs/platform';
+import { seededRandom, z } from '@bgs/platform';
 
 export const faultPatchSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(600_000).optional(),
@@ -48,18 +48,6 @@ export const NO_FAULTS: FaultSettings = {
   failStatus: 503,
   seed: 1,
 };
-
-/** mulberry32: tiny, fast and good enough to spread failures; above all, reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export class FaultInjector {
   private current: FaultSettings;

@@ -1,3 +1,5 @@
+import { seededRandom } from '@bgs/platform';
+
 /**
  * A small seeded PRNG (mulberry32) and the few helpers the generators need. Math.random is
  * never used: the same seed must give the same dataset and the same traffic, run after run.
@@ -14,20 +16,8 @@ export interface Random {
   weighted<T>(items: readonly (readonly [T, number])[]): T;
 }
 
-/** mulberry32: 32 bits of state, good enough for test data and trivially reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function createRandom(seed: number): Random {
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const random: Random = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
