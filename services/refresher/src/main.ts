@@ -31,6 +31,9 @@ void launchService({
     const postgres = openPostgresPool(Pool, context);
     const registry = createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL });
     const touchCodec = createTopicCodec<CompanyTouchRecord>(registry, Topics.companyTouches);
+    const deferralCodecs = new Map(
+      deferralTopics.map((topic) => [topic, createTopicCodec<CompanyTouchRecord>(registry, topic)]),
+    );
 
     const route = startStageConsumer({
       stage: 'refresher',
@@ -56,16 +59,14 @@ void launchService({
       inputs: {
         [Topics.companyTouches]: avroDecoder(touchCodec),
         ...Object.fromEntries(
-          deferralTopics.map((topic) => [
-            topic,
-            avroDecoder(createTopicCodec<CompanyTouchRecord>(registry, topic)),
-          ]),
+          [...deferralCodecs].map(([topic, codec]) => [topic, avroDecoder(codec)]),
         ),
       },
       handle: createDiscoverHandler({
         rosters: createPgRosterStore(postgres.pool),
         cooldowns: createPgCooldownStore(postgres.pool),
         touchCodec,
+        deferralCodecs,
         workCodec: createTopicCodec<BuyerGroupWorkRecord>(registry, Topics.buyerGroupDiscovered),
         maxMembers: config.MAX_MEMBERS,
         now: Date.now,

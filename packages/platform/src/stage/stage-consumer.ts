@@ -116,11 +116,11 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
 
   const decode = async (
     message: KafkaMessage,
+    headers: HeaderMap,
     topic: string,
     partition: number,
     fromRetryTier: boolean,
   ): Promise<{ pending?: Pending<T>; failure?: Failure; skipped?: true }> => {
-    const headers = readHeaders(message.headers);
     const original = fromRetryTier
       ? {
           topic: headers[Headers.originalTopic] ?? '',
@@ -202,12 +202,13 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
 
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || stopping) return; // nothing resolved: it is fetched again
-      const notBefore = integerHeader(readHeaders(message.headers), Headers.notBefore, 0);
+      const headers = readHeaders(message.headers);
+      const notBefore = integerHeader(headers, Headers.notBefore, 0);
       if (notBefore > now()) {
         dueAt = notBefore;
         break;
       }
-      const decoded = await decode(message, batch.topic, batch.partition, fromRetryTier);
+      const decoded = await decode(message, headers, batch.topic, batch.partition, fromRetryTier);
       if (decoded.pending) pending.push(decoded.pending);
       if (decoded.failure) failures.push(decoded.failure);
       if (decoded.skipped) skipped += 1;

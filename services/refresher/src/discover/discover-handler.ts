@@ -34,6 +34,8 @@ export interface DiscoverDeps {
   readonly rosters: RosterStore;
   readonly cooldowns: CooldownStore;
   readonly touchCodec: TopicCodec<CompanyTouchRecord>;
+  /** Each deferral tier's own codec, so its records carry the tier subject's schema id. */
+  readonly deferralCodecs: ReadonlyMap<string, TopicCodec<CompanyTouchRecord>>;
   readonly workCodec: TopicCodec<BuyerGroupWorkRecord>;
   readonly maxMembers: number;
   readonly now: () => number;
@@ -80,10 +82,13 @@ async function deferral(
 ): Promise<OutputRecord> {
   const now = deps.now();
   const tier = deferralTierFor(dueAt - now);
+  const topic = deferralTopic(tier);
+  const codec = deps.deferralCodecs.get(topic);
+  if (!codec) throw new Error(`no codec for deferral tier ${topic}`);
   return {
-    topic: deferralTopic(tier),
+    topic,
     key: touch.companyId,
-    value: await deps.touchCodec.encode(touch),
+    value: await codec.encode(touch),
     headers: {
       ...headers,
       [DUE_AT]: String(dueAt),

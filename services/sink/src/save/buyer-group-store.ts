@@ -48,7 +48,11 @@ interface LogRow {
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 const clamp10 = (value: number): number => Math.min(10, Math.max(0, round2(value)));
 
-async function saveOne(manager: EntityManager, request: SaveRequest): Promise<SaveOutcome> {
+async function saveOne(
+  manager: EntityManager,
+  request: SaveRequest,
+  discoverCostUsd: number,
+): Promise<SaveOutcome> {
   const { work } = request;
   const current = (await manager.query(
     `SELECT generation FROM buyer_groups WHERE company_id = $1 FOR UPDATE`,
@@ -174,11 +178,6 @@ async function saveOne(manager: EntityManager, request: SaveRequest): Promise<Sa
       request.traceId,
     ],
   )) as { completed_at: Date }[];
-  const settings = (await manager.query(
-    `SELECT level_costs_usd FROM workspace_settings WHERE workspace_id = $1`,
-    [work.workspaceId],
-  )) as { level_costs_usd: Record<string, unknown> | null }[];
-  const discoverCost = stageCosts(resolveLevelCosts(settings[0]?.level_costs_usd)).discover;
   await manager.query(
     `INSERT INTO pipeline_operations
             (idempotency_key, stage, company_id, input, output, status, duration_ms, cost_usd, completed_at)
@@ -191,7 +190,7 @@ async function saveOne(manager: EntityManager, request: SaveRequest): Promise<Sa
       work.companyId,
       JSON.stringify({ generation: work.generation, level: work.level, reason: work.reason }),
       JSON.stringify({ members: work.members.length, confidence: work.confidence }),
-      discoverCost,
+      discoverCostUsd,
       work.discoveredAt,
       JSON.stringify({ diff }),
       Math.max(0, Date.now() - work.discoveredAt),
@@ -206,6 +205,25 @@ async function saveOne(manager: EntityManager, request: SaveRequest): Promise<Sa
   };
 }
 
+/** The discover stage's price per workspace of the batch, read once per batch. */
+async function discoverCosts(
+  manager: EntityManager,
+  workspaceIds: readonly string[],
+): Promise<(workspaceId: string) => number> {
+  const rows = (await manager.query(
+    `SELECT workspace_id, level_costs_usd FROM workspace_settings WHERE workspace_id = ANY($1)`,
+    [[...new Set(workspaceIds)]],
+  )) as { workspace_id: string; level_costs_usd: Record<string, unknown> | null }[];
+  const costs = new Map(
+    rows.map((row) => [
+      row.workspace_id,
+      stageCosts(resolveLevelCosts(row.level_costs_usd)).discover,
+    ]),
+  );
+  const defaultCost = stageCosts(resolveLevelCosts(null)).discover;
+  return (workspaceId) => costs.get(workspaceId) ?? defaultCost;
+}
+
 export function createBuyerGroupStore(dataSource: DataSource): BuyerGroupStore {
   return {
     async saveBatch(requests) {
@@ -213,8 +231,14 @@ export function createBuyerGroupStore(dataSource: DataSource): BuyerGroupStore {
         a.work.companyId < b.work.companyId ? -1 : a.work.companyId > b.work.companyId ? 1 : 0,
       );
       return dataSource.transaction(async (manager) => {
+        const discoverCostOf = await discoverCosts(
+          manager,
+          ordered.map((r) => r.work.workspaceId),
+        );
         const outcomes: SaveOutcome[] = [];
-        for (const request of ordered) outcomes.push(await saveOne(manager, request));
+        for (const request of ordered) {
+          outcomes.push(await saveOne(manager, request, discoverCostOf(request.work.workspaceId)));
+        }
         return outcomes;
       });
     },
