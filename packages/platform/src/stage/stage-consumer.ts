@@ -101,6 +101,9 @@ function stageMetrics(registry: Registry) {
   };
 }
 
+/** How long a consumer that gave up waits before it is replaced. */
+const RESTART_DELAY_MS = 1_000;
+
 export function startStageConsumer<T>(options: StageConsumerOptions<T>): ServiceResource & {
   start(): Promise<void>;
 } {
@@ -109,7 +112,9 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
   const producers = createTransactionalProducers(options.kafka);
   const metrics = stageMetrics(options.registry);
   const timers = new Set<NodeJS.Timeout>();
-  const consumers: Consumer[] = [];
+  const consumers = new Set<Consumer>();
+  /** Groups whose consumer gave up and is being started again. */
+  const restarting = new Set<string>();
   let stopping = false;
 
   const retryTopics = RETRY_DELAYS_MS.map((delay) => retryTopic(options.stage, delay));
@@ -291,17 +296,59 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     }
   };
 
+  /**
+   * kafkajs restarts a consumer after a retriable error, but stops it for good after a
+   * non-retriable one (say, no group coordinator while the broker restarts), leaving the
+   * process up with nothing consuming. Such a consumer is replaced by a new one, until it runs.
+   */
+  const restartLater = (groupId: string, topics: readonly string[], fromRetryTier: boolean) => {
+    if (stopping) return;
+    restarting.add(groupId);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run(groupId, topics, fromRetryTier).then(
+        () => {
+          restarting.delete(groupId);
+          logger.info('consumer started again', { groupId });
+        },
+        (error: unknown) => {
+          logger.warn('consumer could not start again; retrying', {
+            groupId,
+            error: describeError(error),
+          });
+          restartLater(groupId, topics, fromRetryTier);
+        },
+      );
+    }, RESTART_DELAY_MS);
+    timers.add(timer);
+  };
+
   const run = async (groupId: string, topics: readonly string[], fromRetryTier: boolean) => {
     const consumer = createConsumer(options.kafka, { groupId, readUncommitted: false });
-    consumers.push(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.concurrency,
-      eachBatch: (payload) => processBatch(groupId, fromRetryTier, payload),
+    consumers.add(consumer);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || stopping) return;
+      logger.error('consumer stopped after a non-retriable error; replacing it', {
+        groupId,
+        error: describeError(payload.error),
+      });
+      consumers.delete(consumer);
+      restartLater(groupId, topics, fromRetryTier);
     });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.concurrency,
+        eachBatch: (payload) => processBatch(groupId, fromRetryTier, payload),
+      });
+    } catch (error) {
+      consumers.delete(consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
   };
 
   return {
@@ -311,12 +358,18 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       await run(`${options.groupId}.retry`, retryTopics, true);
       logger.info('consuming', { groupId: options.groupId, topics: Object.keys(options.inputs) });
     },
+    /** Not ready while a consumer is being replaced: nothing is consuming its group. */
+    async check() {
+      if (restarting.size > 0) {
+        throw new Error(`consumer restarting: ${[...restarting].join(', ')}`);
+      }
+    },
     async stop() {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       // disconnect() waits for the batch in flight to finish and commit.
-      await Promise.all(consumers.map((c) => c.disconnect()));
+      await Promise.all([...consumers].map((c) => c.disconnect()));
       await producers.disconnectAll();
     },
   };

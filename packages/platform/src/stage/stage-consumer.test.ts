@@ -1,0 +1,94 @@
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
+import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { createLogger } from '../logger';
+import { startStageConsumer } from './stage-consumer';
+
+/** Just enough of a kafkajs consumer to crash it: the runtime's reaction is what is tested. */
+class FakeConsumer extends EventEmitter {
+  readonly events = { CRASH: 'consumer.crash' };
+  constructor(readonly groupId: string) {
+    super();
+  }
+  connect = jest.fn(async () => undefined);
+  subscribe = jest.fn(async () => undefined);
+  run = jest.fn(async () => undefined);
+  disconnect = jest.fn(async () => undefined);
+  crash(restart: boolean) {
+    this.emit(this.events.CRASH, { payload: { error: new Error('no coordinator'), restart } });
+  }
+}
+
+function fakeKafka() {
+  const consumers: FakeConsumer[] = [];
+  const kafka = {
+    consumer: ({ groupId }: { groupId: string }) => {
+      const consumer = new FakeConsumer(groupId);
+      consumers.push(consumer);
+      return consumer;
+    },
+    producer: () => {
+      throw new Error('not used');
+    },
+  } as unknown as Kafka;
+  return { kafka, consumers };
+}
+
+const quiet = createLogger({
+  service: 'test',
+  stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+});
+
+describe('startStageConsumer', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('replaces a consumer that kafkajs stopped for good, and is not ready meanwhile', async () => {
+    const { kafka, consumers } = fakeKafka();
+    const stage = startStageConsumer({
+      stage: 'sink',
+      groupId: 'sink',
+      kafka,
+      logger: quiet,
+      registry: new Registry(),
+      inputs: { 'buyer-group.researched': () => undefined },
+      handle: async () => [],
+      concurrency: 1,
+    });
+    await stage.start();
+    expect(consumers.map((c) => c.groupId)).toEqual(['sink', 'sink.retry']);
+
+    consumers[0]?.crash(false);
+    await expect(stage.check?.()).rejects.toThrow('consumer restarting: sink');
+    await jest.advanceTimersByTimeAsync(1_000);
+
+    expect(consumers.map((c) => c.groupId)).toEqual(['sink', 'sink.retry', 'sink']);
+    expect(consumers[2]?.run).toHaveBeenCalledTimes(1);
+    await expect(stage.check?.()).resolves.toBeUndefined();
+
+    await stage.stop();
+    expect(consumers[0]?.disconnect).not.toHaveBeenCalled();
+    expect(consumers[2]?.disconnect).toHaveBeenCalled();
+  });
+
+  it('leaves a consumer kafkajs restarts itself alone', async () => {
+    const { kafka, consumers } = fakeKafka();
+    const stage = startStageConsumer({
+      stage: 'sink',
+      groupId: 'sink',
+      kafka,
+      logger: quiet,
+      registry: new Registry(),
+      inputs: { 'buyer-group.researched': () => undefined },
+      handle: async () => [],
+      concurrency: 1,
+    });
+    await stage.start();
+    consumers[0]?.crash(true);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(consumers).toHaveLength(2);
+    await expect(stage.check?.()).resolves.toBeUndefined();
+    await stage.stop();
+  });
+});
