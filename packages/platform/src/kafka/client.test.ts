@@ -9,6 +9,34 @@ import {
 } from './client';
 
 describe('kafkaLogCreator', () => {
+  it('logs a rebalance answer to a heartbeat as routine, not as an error', () => {
+    const logs = captureLogs('refresher');
+    const log = kafkaLogCreator(logs.logger)();
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: '2020-01-01T00:00:00.000Z',
+        logger: 'kafkajs',
+        message: 'Response Heartbeat(key: 12, version: 3)',
+        error: 'The group is rebalancing, so a rejoin is needed',
+      },
+    });
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        timestamp: '2020-01-01T00:00:00.000Z',
+        logger: 'kafkajs',
+        message: 'Response Produce(key: 0, version: 7)',
+        error: 'The server experienced an unexpected error',
+      },
+    });
+    expect(logs.entries.map((e) => e.level)).toEqual(['info', 'error']);
+  });
+
   it('forwards kafkajs entries into winston at the matching level', () => {
     const logs = captureLogs('refresher');
     const log = kafkaLogCreator(logs.logger)();

@@ -61,6 +61,12 @@ export function kafkaLogLevelFor(winstonLevel: string): logLevel {
   }
 }
 
+/**
+ * Error responses kafkajs logs at ERROR although the consumer handles them itself: a
+ * heartbeat answered "rebalancing" just makes it rejoin, every time a member comes or goes.
+ */
+const ROUTINE_ERROR_RESPONSE = /group is rebalancing/i;
+
 /** Forwards kafkajs log entries into winston at the matching level. */
 export function kafkaLogCreator(logger: Logger) {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
@@ -68,7 +74,14 @@ export function kafkaLogCreator(logger: Logger) {
     ({ namespace, level, log }: LogEntry): void => {
       // kafkajs adds its own timestamp and logger name; winston adds ours.
       const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
-      kafkaLogger.log(toWinstonLevel(level), String(message), { namespace, ...extra });
+      const routine =
+        level === logLevel.ERROR &&
+        namespace === 'Connection' &&
+        ROUTINE_ERROR_RESPONSE.test(String(extra.error ?? ''));
+      kafkaLogger.log(routine ? 'info' : toWinstonLevel(level), String(message), {
+        namespace,
+        ...extra,
+      });
     };
 }
 
