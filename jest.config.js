@@ -7,6 +7,7 @@ const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   moduleNameMapper: {
+    '^@bgs/demo$': '<rootDir>/tools/demo/src',
     '^@bgs/([a-z-]+)$': '<rootDir>/packages/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/.stack/', '/dist/'],
@@ -20,11 +21,13 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tools'],
+      roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/bench'],
       testMatch: [
         '<rootDir>/packages/*/src/**/*.test.ts',
         '<rootDir>/services/*/src/**/*.test.ts',
         '<rootDir>/tools/*/src/**/*.test.ts',
+        '<rootDir>/bench/src/**/*.test.ts',
+        '<rootDir>/bench/baseline/**/*.test.ts',
       ],
     },
     {

@@ -1,7 +1,7 @@
 /**
  * Webhook ingress throughput against the real local stack, with a ratio to a baseline.
  *
- *   npx tsc -p bench && node bench/dist/bench/ingress-webhooks.js [--requests 20000]
+ *   npx tsc -p bench/tsconfig.ingress-webhooks.json && node bench/dist/ingress-webhooks/bench/ingress-webhooks.js [--requests 20000]
  *     [--connections 50] [--warmup 1000]
  *
  * In this process: the ingress app wired as main.ts wires it (Postgres claim store, the
@@ -354,7 +354,7 @@ async function main(args: readonly string[]): Promise<number> {
   const connections = option(args, 'connections', 50);
   const warmup = option(args, 'warmup', 1_000);
   print(
-    `$ npx tsc -p bench && node bench/dist/bench/ingress-webhooks.js --requests ${requests} --connections ${connections} --warmup ${warmup}`,
+    `$ npx tsc -p bench/tsconfig.ingress-webhooks.json && node bench/dist/ingress-webhooks/bench/ingress-webhooks.js --requests ${requests} --connections ${connections} --warmup ${warmup}`,
   );
   print(`node ${process.version}, ${new Date().toISOString()}`);
 
