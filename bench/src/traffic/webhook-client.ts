@@ -1,0 +1,98 @@
+/**
+ * Posts signed webhooks in the predecessor's `x-signature` scheme (ingress's `legacy` source and
+ * the baseline's door verify the same one) over a keep-alive agent sized for the load, so an
+ * open-loop rate of thousands per second does not open a connection per request.
+ */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+
+/** The source of deploy/local/webhook-sources.json whose scheme the baseline also speaks. */
+export const LEGACY_SOURCE = 'legacy';
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class WebhookRefused extends Error {
+  override readonly name = 'WebhookRefused';
+  constructor(
+    readonly status: number,
+    body: string,
+  ) {
+    super(`answered ${status}: ${body.slice(0, 200)}`);
+  }
+}
+
+/** `x-signature`: hex HMAC-SHA256 of `${x-timestamp}.${body}`, the timestamp in unix ms. */
+export function legacySignatureHeaders(
+  secret: string,
+  body: string,
+  atMs: number,
+): Record<string, string> {
+  const timestamp = String(atMs);
+  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return { 'x-signature': signature, 'x-timestamp': timestamp };
+}
+
+/** The first secret of the `legacy` source, as the local ingress reads it. */
+export function legacySecretFrom(fileText: string): string {
+  const parsed = JSON.parse(fileText) as {
+    sources?: Record<string, { scheme?: string; secrets?: { value?: string }[] }>;
+  };
+  const source = parsed.sources?.[LEGACY_SOURCE];
+  if (source?.scheme !== 'legacy-hmac') {
+    throw new Error(`the webhook sources file has no legacy-hmac source "${LEGACY_SOURCE}"`);
+  }
+  const secret = source.secrets?.[0]?.value;
+  if (!secret) throw new Error(`webhook source "${LEGACY_SOURCE}" has no literal secret`);
+  return secret;
+}
+
+export const readLegacySecret = (file: string): string =>
+  legacySecretFrom(readFileSync(file, 'utf8'));
+
+export class WebhookClient {
+  private readonly agent: http.Agent;
+  private readonly target: URL;
+
+  constructor(
+    url: string,
+    private readonly secret: string,
+    maxSockets: number,
+  ) {
+    this.target = new URL(url);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  }
+
+  /** Resolves with the time the 2xx answer arrived; rejects with WebhookRefused otherwise. */
+  post(body: string, atMs: number = Date.now()): Promise<number> {
+    const payload = Buffer.from(body, 'utf8');
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(payload.length),
+      ...legacySignatureHeaders(this.secret, body, atMs),
+    };
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        this.target,
+        { method: 'POST', agent: this.agent, headers, timeout: REQUEST_TIMEOUT_MS },
+        (response) => {
+          const answeredAt = Date.now();
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve(answeredAt);
+            else reject(new WebhookRefused(status, Buffer.concat(chunks).toString('utf8')));
+          });
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error('request timed out')));
+      request.on('error', reject);
+      request.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
