@@ -16,10 +16,9 @@ import { createEnrichStep } from './stage/enrich-step';
 import { createPaidOperations } from './stage/paid-operations';
 import { createPgWorkspaceCosts } from './stage/workspace-costs';
 
-// Composition root: one consumer group per step, so a slow research call never holds up
-// enrichment of other companies.
-// enrich:   buyer-group.discovered → buyer-group.enriched
-// research: buyer-group.enriched   → buyer-group.researched
+// Composition root: buyer-group.discovered → buy what the level asks for → buyer-group.researched.
+// The group keeps its first name (`enricher.enrich`), so a deployed stack resumes from its
+// committed offsets instead of reading buyer-group.discovered again.
 void launchService({
   name: SERVICE_NAME,
   configSchema,
@@ -35,23 +34,24 @@ void launchService({
     const paid = createPaidOperations(postgres.pool);
     const costs = createPgWorkspaceCosts(postgres.pool);
 
-    const steps = [
-      { step: 'enrich', from: Topics.buyerGroupDiscovered, to: Topics.buyerGroupEnriched },
-      { step: 'research', from: Topics.buyerGroupEnriched, to: Topics.buyerGroupResearched },
-    ] as const;
-    const consumers = steps.map(({ step, from, to }) =>
-      startStageConsumer({
-        stage: 'enricher',
-        groupId: `enricher.${step}`,
-        kafka,
-        logger,
-        registry: metrics.registry,
-        concurrency: config.STAGE_CONCURRENCY,
-        inputs: { [from]: avroDecoder(codec(from)) },
-        handle: createEnrichStep({ step, provider, paid, costs, output: codec(to) }),
+    const consumer = startStageConsumer({
+      stage: 'enricher',
+      groupId: 'enricher.enrich',
+      kafka,
+      logger,
+      registry: metrics.registry,
+      concurrency: config.STAGE_CONCURRENCY,
+      inputs: {
+        [Topics.buyerGroupDiscovered]: avroDecoder(codec(Topics.buyerGroupDiscovered)),
+      },
+      handle: createEnrichStep({
+        provider,
+        paid,
+        costs,
+        output: codec(Topics.buyerGroupResearched),
       }),
-    );
-    for (const consumer of consumers) await consumer.start();
-    return [postgres, ...consumers];
+    });
+    await consumer.start();
+    return [postgres, consumer];
   },
 });

@@ -37,6 +37,30 @@ describe('kafkaLogCreator', () => {
     expect(logs.entries.map((e) => e.level)).toEqual(['info', 'error']);
   });
 
+  it('logs the broker asking to retry right after a transaction commit as routine', () => {
+    const logs = captureLogs('refresher');
+    const log = kafkaLogCreator(logs.logger)();
+    const concurrent =
+      'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    for (const [namespace, message] of [
+      ['Connection', 'Response AddPartitionsToTxn(key: 24, version: 1)'],
+      ['Producer', 'Failed to send messages: ' + concurrent],
+    ] as const) {
+      log({
+        namespace,
+        level: logLevel.ERROR,
+        label: 'ERROR',
+        log: {
+          timestamp: '2020-01-01T00:00:00.000Z',
+          logger: 'kafkajs',
+          message,
+          error: concurrent,
+        },
+      });
+    }
+    expect(logs.entries.map((e) => e.level)).toEqual(['info', 'info']);
+  });
+
   it('forwards kafkajs entries into winston at the matching level', () => {
     const logs = captureLogs('refresher');
     const log = kafkaLogCreator(logs.logger)();

@@ -62,10 +62,20 @@ export function kafkaLogLevelFor(winstonLevel: string): logLevel {
 }
 
 /**
- * Error responses kafkajs logs at ERROR although the consumer handles them itself: a
- * heartbeat answered "rebalancing" just makes it rejoin, every time a member comes or goes.
+ * Error responses kafkajs logs at ERROR although it handles them itself:
+ * - a heartbeat answered "rebalancing" just makes the consumer rejoin, every time a member
+ *   comes or goes;
+ * - CONCURRENT_TRANSACTIONS right after a commit (the previous markers are still being
+ *   written) is retried after a short backoff (TRANSACTION_RETRY), on every busy partition.
  */
-const ROUTINE_ERROR_RESPONSE = /group is rebalancing/i;
+const ROUTINE_ERROR_RESPONSE =
+  /group is rebalancing|another concurrent operation on the same transaction/i;
+const ROUTINE_NAMESPACES = new Set(['Connection', 'Producer']);
+
+/** Whether kafkajs's ERROR entry is one of the answers it retries by design. */
+export function isRoutineKafkaError(namespace: string, error: unknown): boolean {
+  return ROUTINE_NAMESPACES.has(namespace) && ROUTINE_ERROR_RESPONSE.test(String(error ?? ''));
+}
 
 /** Forwards kafkajs log entries into winston at the matching level. */
 export function kafkaLogCreator(logger: Logger) {
@@ -74,10 +84,7 @@ export function kafkaLogCreator(logger: Logger) {
     ({ namespace, level, log }: LogEntry): void => {
       // kafkajs adds its own timestamp and logger name; winston adds ours.
       const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
-      const routine =
-        level === logLevel.ERROR &&
-        namespace === 'Connection' &&
-        ROUTINE_ERROR_RESPONSE.test(String(extra.error ?? ''));
+      const routine = level === logLevel.ERROR && isRoutineKafkaError(namespace, extra.error);
       kafkaLogger.log(routine ? 'info' : toWinstonLevel(level), String(message), {
         namespace,
         ...extra,

@@ -40,7 +40,6 @@ export const Topics = {
   /** Every change, request and elapsed cooldown, re-keyed by the company it touches. */
   companyTouches: 'company-touches',
   buyerGroupDiscovered: 'buyer-group.discovered',
-  buyerGroupEnriched: 'buyer-group.enriched',
   buyerGroupResearched: 'buyer-group.researched',
   buyerGroups: 'buyer-groups',
   buyerGroupChanges: 'buyer-group.changes',
@@ -124,14 +123,8 @@ export const topicCatalogue: readonly TopicDeclaration[] = [
     'buyer-group-work.avsc',
   ),
   pipeline(
-    Topics.buyerGroupEnriched,
-    'Enriched buyer groups, keyed by company id',
-    retained(3),
-    'buyer-group-work.avsc',
-  ),
-  pipeline(
     Topics.buyerGroupResearched,
-    'Researched buyer groups, keyed by company id',
+    'Buyer groups with what their level bought (enriched, researched), keyed by company id',
     retained(3),
     'buyer-group-work.avsc',
   ),

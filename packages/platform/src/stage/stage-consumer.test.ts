@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createLogger } from '../logger';
-import { startStageConsumer } from './stage-consumer';
+import { nextOffsetToCommit, queuedSeconds, startStageConsumer } from './stage-consumer';
 
 /** Just enough of a kafkajs consumer to crash it: the runtime's reaction is what is tested. */
 class FakeConsumer extends EventEmitter {
@@ -90,5 +90,48 @@ describe('startStageConsumer', () => {
     expect(consumers).toHaveLength(2);
     await expect(stage.check?.()).resolves.toBeUndefined();
     await stage.stop();
+  });
+});
+
+describe('nextOffsetToCommit', () => {
+  it('moves past the whole fetched batch when every message was handled', () => {
+    // batch.lastOffset() can be past the last message: commit markers, aborted records.
+    expect(
+      nextOffsetToCommit({
+        lastHandled: '41',
+        lastFetched: '41',
+        batchLastOffset: '43',
+        stoppedAtNotDue: false,
+      }),
+    ).toBe('44');
+  });
+
+  it('stops just past the last handled message when one later in the batch is not due', () => {
+    expect(
+      nextOffsetToCommit({
+        lastHandled: '40',
+        lastFetched: '41',
+        batchLastOffset: '43',
+        stoppedAtNotDue: true,
+      }),
+    ).toBe('41');
+  });
+
+  it('stops just past the last handled message when the batch was cut short', () => {
+    expect(
+      nextOffsetToCommit({
+        lastHandled: '40',
+        lastFetched: '41',
+        batchLastOffset: '41',
+        stoppedAtNotDue: false,
+      }),
+    ).toBe('41');
+  });
+});
+
+describe('queuedSeconds', () => {
+  it('is the time since the record was written, never negative under clock skew', () => {
+    expect(queuedSeconds({ timestamp: '1000' }, 1250)).toBe(0.25);
+    expect(queuedSeconds({ timestamp: '2000' }, 1000)).toBe(0);
   });
 });

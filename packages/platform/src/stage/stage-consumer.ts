@@ -12,7 +12,7 @@
  * - Partitions are processed concurrently; within a partition, strictly in order.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'winston';
 import { createConsumer } from '../kafka/client';
 import { RETRY_DELAYS_MS, retryTopic, type Stage } from '../kafka/topics';
@@ -20,6 +20,7 @@ import { describeError } from '../logger';
 import type { ServiceResource } from '../resource';
 import { PoisonMessageError, routeFailure } from './failure';
 import { Headers, integerHeader, readHeaders, type HeaderMap } from './headers';
+import { stageMetrics } from './stage-metrics';
 import { createTransactionalProducers, type TransactionalRecord } from './transactional-producers';
 
 export interface RawMessage {
@@ -76,29 +77,25 @@ interface Failure {
   readonly error: unknown;
 }
 
-function stageMetrics(registry: Registry) {
-  const existing = registry.getSingleMetric('bgs_stage_records_total');
-  if (existing) {
-    return {
-      records: existing as Counter<'stage' | 'outcome'>,
-      batchSeconds: registry.getSingleMetric('bgs_stage_batch_seconds') as Histogram<'stage'>,
-    };
-  }
-  return {
-    records: new Counter({
-      name: 'bgs_stage_records_total',
-      help: 'Records a stage consumed, by outcome: processed, skipped, retried, dead_lettered',
-      labelNames: ['stage', 'outcome'] as const,
-      registers: [registry],
-    }),
-    batchSeconds: new Histogram({
-      name: 'bgs_stage_batch_seconds',
-      help: 'Time to handle and commit one partition batch',
-      labelNames: ['stage'] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }),
-  };
+const secondsSince = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
+
+/** How long a record waited between its write to the topic and its handling. */
+export const queuedSeconds = (message: Pick<KafkaMessage, 'timestamp'>, nowMs: number): number =>
+  Math.max(0, nowMs - Number(message.timestamp)) / 1000;
+
+/**
+ * The offset to commit with a batch: past the whole fetched batch when every message in it was
+ * handled (so the transaction markers and aborted records after the last message are skipped
+ * too), otherwise just past the last message handled (a record not due yet is read again).
+ */
+export function nextOffsetToCommit(batch: {
+  readonly lastHandled: string;
+  readonly lastFetched: string | undefined;
+  readonly batchLastOffset: string;
+  readonly stoppedAtNotDue: boolean;
+}): string {
+  const handledAll = !batch.stoppedAtNotDue && batch.lastHandled === batch.lastFetched;
+  return ((handledAll ? BigInt(batch.batchLastOffset) : BigInt(batch.lastHandled)) + 1n).toString();
 }
 
 /** How long a consumer that gave up waits before it is replaced. */
@@ -199,6 +196,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     const { batch, resolveOffset, heartbeat, pause, isRunning, isStale } = payload;
     if (batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
+    const labels = { stage: options.stage, group: groupId };
     const pending: Pending<T>[] = [];
     const failures: Failure[] = [];
     let skipped = 0;
@@ -214,6 +212,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
         break;
       }
       const decoded = await decode(message, headers, batch.topic, batch.partition, fromRetryTier);
+      if (!fromRetryTier) metrics.queueSeconds.observe(labels, queuedSeconds(message, now()));
       if (decoded.pending) pending.push(decoded.pending);
       if (decoded.failure) failures.push(decoded.failure);
       if (decoded.skipped) skipped += 1;
@@ -221,7 +220,10 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     }
 
     if (last) {
+      const handleStarted = process.hrtime.bigint();
       const handled = await handle(pending);
+      metrics.handleSeconds.observe(labels, secondsSince(handleStarted));
+      metrics.batchRecords.observe(labels, pending.length);
       failures.push(...handled.failures);
       const outputs = [...handled.outputs];
       for (const failure of failures) {
@@ -260,25 +262,26 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
         });
       }
       await heartbeat();
-      const next =
-        dueAt === undefined && last.offset === batch.messages.at(-1)?.offset
-          ? (BigInt(batch.lastOffset()) + 1n).toString()
-          : (BigInt(last.offset) + 1n).toString();
+      const next = nextOffsetToCommit({
+        lastHandled: last.offset,
+        lastFetched: batch.messages.at(-1)?.offset,
+        batchLastOffset: batch.lastOffset(),
+        stoppedAtNotDue: dueAt !== undefined,
+      });
+      const commitStarted = process.hrtime.bigint();
       await producers.commit(outputs, {
         consumerGroupId: groupId,
         topic: batch.topic,
         partition: batch.partition,
         offset: next,
       });
+      metrics.commitSeconds.observe(labels, secondsSince(commitStarted));
       resolveOffset(last.offset);
       const processed = pending.length - handled.failures.length;
       if (processed > 0)
         metrics.records.inc({ stage: options.stage, outcome: 'processed' }, processed);
       if (skipped > 0) metrics.records.inc({ stage: options.stage, outcome: 'skipped' }, skipped);
-      metrics.batchSeconds.observe(
-        { stage: options.stage },
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
+      metrics.batchSeconds.observe(labels, secondsSince(started));
     }
 
     if (dueAt !== undefined) {

@@ -27,6 +27,17 @@ export interface TransactionalProducers {
   disconnectAll(): Promise<void>;
 }
 
+/**
+ * Right after a commit, the broker answers the next transaction's first request with
+ * CONCURRENT_TRANSACTIONS until the previous commit's markers are written, which takes a few
+ * milliseconds. kafkajs retries that answer after its retry time, 300 ms by the client's
+ * default: under steady load every back-to-back batch of a partition paid it, once per hop
+ * (tulios/kafkajs#304). The Java client waits 20 ms for it (KAFKA-5477); so do we, backing off
+ * exponentially from there, with as many retries as keep a broker outage's patience at about a
+ * minute and a half.
+ */
+export const TRANSACTION_RETRY = { initialRetryTime: 20, maxRetryTime: 30_000, retries: 12 };
+
 export function transactionalIdFor(groupId: string, topic: string, partition: number): string {
   return `bgs.${groupId}.${topic}.${partition}`;
 }
@@ -43,6 +54,7 @@ export function createTransactionalProducers(kafka: Kafka): TransactionalProduce
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
+        retry: TRANSACTION_RETRY,
       });
       producer = created.connect().then(() => created);
       // A failed connect must not stay cached.

@@ -1,11 +1,12 @@
 /**
- * The enricher's two steps share one shape: take a buyer group, and when its level asks for
- * the step, buy the data once (per idempotency key) and attach it; otherwise pass it on.
- * enrich:   buyer-group.discovered → buyer-group.enriched   (levels enrich, deep_research)
- * research: buyer-group.enriched   → buyer-group.researched (level deep_research)
+ * The enricher's one hop, buyer-group.discovered → buyer-group.researched: take a buyer group
+ * and buy, in order, the paid steps its level asks for (enrich for `enrich`, enrich then
+ * research for `deep_research`), each once per idempotency key; an `identify` group passes on
+ * unchanged. One hop, not one per step: every hop is a Kafka transaction and a fetch, and an
+ * identify refresh (the common one) gained nothing from crossing two.
  */
 import { createHash } from 'node:crypto';
-import { stageCosts, type EnrichmentLevel } from '@bgs/domain';
+import { parseEnrichmentLevel, stageCosts, stagesFor, type EnrichmentLevel } from '@bgs/domain';
 import {
   PoisonMessageError,
   newestPerCompany,
@@ -20,17 +21,20 @@ import type { PaidOperations, PaidStage } from './paid-operations';
 import type { WorkspaceCosts } from './workspace-costs';
 
 export interface EnrichStepDeps {
-  readonly step: PaidStage;
   readonly provider: EnrichmentProvider;
   readonly paid: PaidOperations;
   readonly costs: WorkspaceCosts;
   readonly output: TopicCodec<BuyerGroupWorkRecord>;
 }
 
-const LEVELS_OF_STEP: Readonly<Record<PaidStage, readonly string[]>> = {
-  enrich: ['enrich', 'deep_research'],
-  research: ['deep_research'],
-};
+const isPaidStage = (stage: string): stage is PaidStage =>
+  stage === 'enrich' || stage === 'research';
+
+/** The paid steps a level asks for, in the order they run; none for a level we don't know. */
+export function paidStepsOf(level: string): PaidStage[] {
+  const known = parseEnrichmentLevel(level);
+  return known ? stagesFor(known).filter(isPaidStage) : [];
+}
 
 export function contactsOf(work: BuyerGroupWorkRecord): ContactInput[] {
   return work.members
@@ -51,15 +55,16 @@ export function idempotencyKey(step: PaidStage, companyId: string, people: Conta
 
 async function buy(
   deps: EnrichStepDeps,
+  step: PaidStage,
   work: BuyerGroupWorkRecord,
   costs: Readonly<Record<EnrichmentLevel, number>>,
 ): Promise<BuyerGroupWorkRecord> {
   const people = contactsOf(work);
-  const key = idempotencyKey(deps.step, work.companyId, people);
+  const key = idempotencyKey(step, work.companyId, people);
   const request = { idempotencyKey: key, companyId: work.companyId, people };
-  const costUsd = stageCosts(costs)[deps.step];
+  const costUsd = stageCosts(costs)[step];
   try {
-    if (deps.step === 'enrich') {
+    if (step === 'enrich') {
       const result = await deps.paid.runOnce({
         key,
         stage: 'enrich',
@@ -99,7 +104,7 @@ async function buy(
   } catch (error) {
     // The provider refused the request itself: sending it again cannot help.
     if (error instanceof ProviderError && !error.retryable) {
-      throw new PoisonMessageError(`provider rejected ${deps.step}: ${error.message}`, {
+      throw new PoisonMessageError(`provider rejected ${step}: ${error.message}`, {
         cause: error,
       });
     }
@@ -107,11 +112,21 @@ async function buy(
   }
 }
 
+async function buyAll(
+  deps: EnrichStepDeps,
+  work: BuyerGroupWorkRecord,
+  costs: Readonly<Record<EnrichmentLevel, number>>,
+): Promise<BuyerGroupWorkRecord> {
+  let bought = work;
+  for (const step of paidStepsOf(work.level)) bought = await buy(deps, step, bought, costs);
+  return bought;
+}
+
 export function createEnrichStep(deps: EnrichStepDeps): StageHandler<BuyerGroupWorkRecord> {
   return async (records) => {
     const newest = newestPerCompany(records);
     const paying = newest.filter(
-      (r) => LEVELS_OF_STEP[deps.step].includes(r.value.level) && r.value.members.length > 0,
+      (r) => paidStepsOf(r.value.level).length > 0 && r.value.members.length > 0,
     );
     const costs = await deps.costs.forWorkspaces([
       ...new Set(paying.map((r) => r.value.workspaceId)),
@@ -120,7 +135,7 @@ export function createEnrichStep(deps: EnrichStepDeps): StageHandler<BuyerGroupW
     const results = await Promise.all(
       newest.map(async (record) =>
         paying.includes(record)
-          ? buy(deps, record.value, costs.get(record.value.workspaceId) ?? costs.defaults)
+          ? buyAll(deps, record.value, costs.get(record.value.workspaceId) ?? costs.defaults)
           : record.value,
       ),
     );
