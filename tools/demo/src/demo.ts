@@ -15,6 +15,7 @@ import { formatChangeLine, formatCount, formatLoad, formatSummary } from './repo
 import { FreshnessTracker } from './report/freshness';
 import { summariseLatencies } from './report/percentiles';
 import { RunCounters } from './report/progress';
+import { behindWarning, formatPerSecond, IntervalRate, perSecond } from './report/rate';
 import { createSeenWaiter } from './report/seen-waiter';
 import { runDemoTraffic } from './traffic/start';
 import { startWatcher, WATCHED_TOPICS } from './watch/watcher';
@@ -33,6 +34,35 @@ export const WEBHOOK_SOURCE = 'demo';
 const JOIN_TIMEOUT_MS = 30_000;
 const PROGRESS_EVERY_MS = 10_000;
 const PROBLEMS_SHOWN = 5;
+
+/**
+ * The progress line every 10 s; while the traffic runs, with the rate made over the last
+ * interval, and a warning when it falls behind the rate asked for.
+ */
+function startProgress(tracker: FreshnessTracker, counters: RunCounters, requestedRate: number) {
+  let rate: IntervalRate | undefined;
+  const timer = setInterval(() => {
+    const made = tracker.changesMade;
+    const current = rate?.next(Date.now(), made);
+    say(
+      `· ${formatCount(made)} changes made` +
+        (current === undefined ? '' : ` (${formatPerSecond(current)}/s)`) +
+        `, ${formatCount(tracker.samples.length)} samples, ${formatCount(counters.savedGroups)} saved groups seen`,
+    );
+    const warning = current === undefined ? undefined : behindWarning(current, requestedRate);
+    if (warning) warn(warning);
+  }, PROGRESS_EVERY_MS);
+  return {
+    trafficStarted: (): void => {
+      rate = new IntervalRate(Date.now(), tracker.changesMade);
+    },
+    /** Waiting for the last changes is not falling behind. */
+    trafficEnded: (): void => {
+      rate = undefined;
+    },
+    stop: (): void => clearInterval(timer),
+  };
+}
 
 const untilAborted = (signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -82,20 +112,18 @@ export async function runDemo(context: DemoContext): Promise<number> {
   tracker.start(Date.now());
   say(`watching ${WATCHED_TOPICS.join(' and ')} from the end (group ${groupId})`);
 
+  /** Changes made per second of traffic: from the first change planned to the last one made. */
+  let achievedRate: number | undefined;
   try {
     if (options.traffic) {
-      const progress = setInterval(() => {
-        say(
-          `· ${formatCount(tracker.changesMade)} changes made, ` +
-            `${formatCount(tracker.samples.length)} samples, ${formatCount(counters.savedGroups)} saved groups seen`,
-        );
-      }, PROGRESS_EVERY_MS);
+      const progress = startProgress(tracker, counters, options.rate);
       try {
         const until =
           options.changes === undefined
             ? 'until Ctrl-C'
             : `${formatCount(options.changes)} changes`;
         say(`traffic: ${options.rate} changes/s, ${until}`);
+        let trafficStartedAt = Date.now();
         const traffic = await runDemoTraffic(
           pool,
           dataset,
@@ -111,7 +139,12 @@ export async function runDemo(context: DemoContext): Promise<number> {
             },
           },
           {
-            onPeople: (people) => people.forEach((p) => personNames.set(p.id, p.fullName)),
+            onPeople: (people) => {
+              people.forEach((p) => personNames.set(p.id, p.fullName));
+              // The people are read; the changes start now.
+              trafficStartedAt = Date.now();
+              progress.trafficStarted();
+            },
             onMade: (change, person) => {
               if (person) personNames.set(person.id, person.fullName); // a hire
               counters.countMade(change);
@@ -126,6 +159,8 @@ export async function runDemo(context: DemoContext): Promise<number> {
             },
           },
         );
+        progress.trafficEnded();
+        achievedRate = perSecond(tracker.changesMade, Date.now() - trafficStartedAt);
         if (traffic.stoppedBecause === 'failing') {
           warn('! traffic stopped: too many changes failed in a row (./bgs status)');
         }
@@ -137,7 +172,7 @@ export async function runDemo(context: DemoContext): Promise<number> {
           await waiter.wait(options.timeoutSeconds * 1000, signal);
         }
       } finally {
-        clearInterval(progress);
+        progress.stop();
       }
     } else {
       say(
@@ -162,6 +197,9 @@ export async function runDemo(context: DemoContext): Promise<number> {
       changeRecordsSeen: counters.changeRecords,
       unseen,
       elapsedMs: Date.now() - demoStarted,
+      ...(achievedRate === undefined
+        ? {}
+        : { traffic: { achievedRate, requestedRate: options.rate } }),
     }),
   );
   if (options.changes === undefined) return 0;

@@ -116,6 +116,26 @@ describe('formatSummary', () => {
       elapsedMs: 1000,
     });
     expect(text).toContain('latency             no samples');
+    expect(text).not.toContain('achieved rate');
+  });
+
+  it('puts the achieved rate of the traffic beside the rate asked', () => {
+    const summary = (achievedRate: number) =>
+      formatSummary({
+        changesMade: 5000,
+        changesBy: { sql: 2500, webhook: 2500 },
+        changesFailed: 0,
+        latencies: undefined,
+        savedGroupsSeen: 0,
+        changeRecordsSeen: 0,
+        unseen: [],
+        elapsedMs: 90_000,
+        traffic: { achievedRate, requestedRate: 500 },
+      });
+    expect(summary(498)).toContain(
+      'changes made        5,000 (2,500 SQL, 2,500 webhooks)\n  achieved rate       498 changes/s of 500 asked\n',
+    );
+    expect(summary(60.2)).toContain('achieved rate       60 changes/s of 500 asked, behind (12 %)');
   });
 });
 

@@ -3,6 +3,7 @@ import type { LoadResult } from '../db/load';
 import type { BuyerGroupChangeRecord } from '../watch/records';
 import type { MadeChange } from './freshness';
 import type { LatencySummary } from './percentiles';
+import { formatAchievedRate } from './rate';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -82,6 +83,8 @@ export interface SummaryInput {
     readonly companyIds: readonly string[];
   }[];
   readonly elapsedMs: number;
+  /** With --traffic: changes made per second of traffic, beside the rate asked for. */
+  readonly traffic?: { readonly achievedRate: number; readonly requestedRate: number };
 }
 
 const UNSEEN_LISTED = 10;
@@ -97,6 +100,14 @@ export function formatSummary(input: SummaryInput): string {
       `${formatCount(input.changesMade)} (${formatCount(input.changesBy.sql)} SQL, ` +
         `${formatCount(input.changesBy.webhook)} webhooks${input.changesFailed > 0 ? `; ${formatCount(input.changesFailed)} failed` : ''})`,
     ),
+    ...(input.traffic
+      ? [
+          row(
+            'achieved rate',
+            formatAchievedRate(input.traffic.achievedRate, input.traffic.requestedRate),
+          ),
+        ]
+      : []),
     row('samples seen', formatCount(l?.count ?? 0)),
     ...(l
       ? [

@@ -34,6 +34,20 @@ describe('runPaced', () => {
     expect(most).toBeLessThanOrEqual(3);
   });
 
+  it('does not wait for answers while under the in-flight cap', async () => {
+    const releases: (() => void)[] = [];
+    let allStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (allStarted = resolve));
+    const running = runPaced(options({ successes: 100, maxInFlight: 500 }), () => {
+      const answered = new Promise<boolean>((resolve) => releases.push(() => resolve(true)));
+      if (releases.length === 100) allStarted();
+      return answered;
+    });
+    await started; // all 100 started with none answered
+    releases.forEach((release) => release());
+    expect(await running).toEqual({ succeeded: 100, failed: 0, stoppedBecause: 'done' });
+  });
+
   it('gives up after a run of failures', async () => {
     const result = await runPaced(options({ successes: undefined }), () =>
       Promise.reject(new Error('connection refused')),

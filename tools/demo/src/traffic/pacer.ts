@@ -31,6 +31,13 @@ export async function runPaced(options: PacerOptions, next: PacedTask): Promise<
   const intervalMs = 1000 / options.rate;
   const startedAt = performance.now();
   const inFlight = new Set<Promise<void>>();
+  // One waiter for "a task finished", rather than Promise.race over every task in flight each
+  // time: with hundreds in flight, each race would add a handler to every one of them.
+  let taskFinished: (() => void) | undefined;
+  const untilATaskFinishes = (): Promise<void> =>
+    new Promise((resolve) => {
+      taskFinished = resolve;
+    });
   let slots = 0;
   let succeeded = 0;
   let failed = 0;
@@ -43,14 +50,14 @@ export async function runPaced(options: PacerOptions, next: PacedTask): Promise<
     if (done()) {
       if (inFlight.size === 0) break;
       // A task in flight may still fail and leave room for another.
-      await Promise.race(inFlight);
+      await untilATaskFinishes();
       continue;
     }
     const waitMs = startedAt + slots * intervalMs - performance.now();
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => undefined);
     if (signal.aborted) break;
     if (inFlight.size >= options.maxInFlight) {
-      await Promise.race(inFlight);
+      await untilATaskFinishes();
       continue;
     }
     slots++;
@@ -65,7 +72,11 @@ export async function runPaced(options: PacerOptions, next: PacedTask): Promise<
           consecutiveFailures++;
         },
       )
-      .finally(() => inFlight.delete(task));
+      .finally(() => {
+        inFlight.delete(task);
+        taskFinished?.();
+        taskFinished = undefined;
+      });
     inFlight.add(task);
   }
   await Promise.allSettled(inFlight);

@@ -33,8 +33,15 @@ export interface TrafficDeps {
   readonly onFailed: (change: PlannedChange, error: unknown) => void;
 }
 
-/** Enough to keep 50/s going when a request takes up to a second or two. */
-const MAX_IN_FLIGHT = 64;
+/**
+ * The pacer's in-flight cap: two seconds of changes at the rate asked for, and at least 64. The
+ * cap only bounds memory; a fixed 64 capped the demo at ~70 changes/s as soon as a request took
+ * a second (a busy machine), whatever --rate said. SQL writes past the pool's connections wait
+ * in the pool's queue (main.ts), they do not fail.
+ */
+export function maxInFlightFor(rate: number): number {
+  return Math.max(64, Math.ceil(rate * 2));
+}
 const MAX_CONSECUTIVE_FAILURES = 20;
 
 /**
@@ -94,7 +101,7 @@ export async function runTraffic(options: TrafficOptions, deps: TrafficDeps): Pr
       rate: options.rate,
       successes: options.changes,
       signal: options.signal,
-      maxInFlight: MAX_IN_FLIGHT,
+      maxInFlight: maxInFlightFor(options.rate),
       maxConsecutiveFailures: MAX_CONSECUTIVE_FAILURES,
     },
     async () => {
