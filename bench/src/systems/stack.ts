@@ -91,6 +91,13 @@ export const OUR_SERVICES = ['ingress', 'refresher', 'enricher', 'sink'] as cons
 export const PIPELINE_SERVICES = ['refresher', 'enricher', 'sink'] as const;
 export type OurService = (typeof OUR_SERVICES)[number];
 
+/** The launcher's own verdict (its ✗ lines), not the part's whole log it prints after. */
+export function launcherProblem(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const verdicts = text.split('\n').filter((line) => line.includes('✗'));
+  return verdicts.length > 0 ? verdicts.join('; ') : (text.split('\n')[0] ?? text);
+}
+
 /** Starts parts again; returns what could not be started, if anything, as one error. */
 async function startAgain(
   stack: BenchStack,
@@ -103,7 +110,7 @@ async function startAgain(
   const failures: string[] = [];
   for (const part of parts) {
     await run('bash', [script, 'start', part], { cwd: stack.repoRoot, timeout: 180_000 }).catch(
-      (error: unknown) => failures.push(`${part}: ${String(error)}`),
+      (error: unknown) => failures.push(`${part}: ${launcherProblem(error)}`),
     );
   }
   return failures.length > 0
