@@ -33,10 +33,14 @@ export interface TransactionalProducers {
  * milliseconds. kafkajs retries that answer after its retry time, 300 ms by the client's
  * default: under steady load every back-to-back batch of a partition paid it, once per hop
  * (tulios/kafkajs#304). The Java client waits 20 ms for it (KAFKA-5477); so do we, backing off
- * exponentially from there, with as many retries as keep a broker outage's patience at about a
- * minute and a half.
+ * exponentially from there up to 30 s. As kafkajs advises for idempotence, a send retries until
+ * it succeeds rather than giving up out of sequence (the producer's default, kept here).
  */
-export const TRANSACTION_RETRY = { initialRetryTime: 20, maxRetryTime: 30_000, retries: 12 };
+export const TRANSACTION_RETRY = {
+  initialRetryTime: 20,
+  maxRetryTime: 30_000,
+  retries: Number.MAX_SAFE_INTEGER,
+};
 
 export function transactionalIdFor(groupId: string, topic: string, partition: number): string {
   return `bgs.${groupId}.${topic}.${partition}`;

@@ -5,13 +5,22 @@
  * - the same generation: it was saved by an earlier delivery whose offsets did not commit; the
  *   saved outcome is returned so the state can be published again, and nothing is written;
  * - older: a no-op, counted and logged as skipped.
- * Companies are locked in id order, so two batches never deadlock.
+ * A batch costs the same few statements whatever its size (set-based, through
+ * jsonb_to_recordset): under load, batches grow and each company costs less. Companies are
+ * locked in id order, so two batches never deadlock.
  */
-import { diffMembers, stageCosts, resolveLevelCosts } from '@bgs/domain';
+import { stageCosts, resolveLevelCosts, type MemberDiff } from '@bgs/domain';
 import type { BuyerGroupWorkRecord } from '@bgs/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import {
+  clamp10,
+  diffsAgainstSaved,
+  planSaves,
+  type SavedMemberRow,
+  type SaveRequest,
+} from './save-plan';
 
-export type MemberDiff = ReturnType<typeof diffMembers>;
+export type { MemberDiff, SaveRequest };
 
 export type SaveOutcome =
   | {
@@ -31,178 +40,276 @@ export interface BuyerGroupStore {
   saveBatch(works: readonly SaveRequest[]): Promise<SaveOutcome[]>;
 }
 
-export interface SaveRequest {
-  readonly work: BuyerGroupWorkRecord;
-  readonly traceId: string | null;
+const json = (value: unknown): string => JSON.stringify(value);
+const EMPTY_DIFF: MemberDiff = { added: [], removed: [], roleChanged: [] };
+
+async function lockSavedGenerations(
+  manager: EntityManager,
+  companyIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = (await manager.query(
+    `SELECT company_id, generation FROM buyer_groups
+      WHERE company_id = ANY($1) ORDER BY company_id FOR UPDATE`,
+    [companyIds],
+  )) as { company_id: string; generation: string }[];
+  return new Map(rows.map((r) => [r.company_id, Number(r.generation)]));
 }
 
-interface GroupRow {
-  generation: string;
+async function logSkipped(
+  manager: EntityManager,
+  stale: readonly { request: SaveRequest; savedGeneration: number }[],
+): Promise<SaveOutcome[]> {
+  if (stale.length === 0) return [];
+  await manager.query(
+    `INSERT INTO buyer_group_refresh_logs
+            (company_id, generation, reason, triggered_by, status, started_at, completed_at, error, trace_id)
+     SELECT r.company_id, r.generation, r.reason, r.triggered_by, 'skipped',
+            to_timestamp(r.discovered_at / 1000.0), now(), r.error, r.trace_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(company_id text, generation bigint, reason text,
+            triggered_by text, discovered_at bigint, error text, trace_id text)
+     ON CONFLICT (company_id, generation) DO NOTHING`,
+    [
+      json(
+        stale.map(({ request: { work, traceId }, savedGeneration }) => ({
+          company_id: work.companyId,
+          generation: work.generation,
+          reason: work.reason,
+          triggered_by: work.triggeredBy,
+          discovered_at: work.discoveredAt,
+          error: `superseded by generation ${savedGeneration}`,
+          trace_id: traceId,
+        })),
+      ),
+    ],
+  );
+  return stale.map(({ request, savedGeneration }) => ({
+    kind: 'stale',
+    work: request.work,
+    savedGeneration,
+  }));
 }
 
 interface LogRow {
+  company_id: string;
   changes: { previousGeneration: number | null; diff: MemberDiff } | null;
   completed_at: Date | null;
 }
 
-const round2 = (value: number): number => Math.round(value * 100) / 100;
-const clamp10 = (value: number): number => Math.min(10, Math.max(0, round2(value)));
-
-async function saveOne(
+/** A redelivered generation: what its first save recorded, to publish again. */
+async function readSaved(
   manager: EntityManager,
-  request: SaveRequest,
-  discoverCostUsd: number,
-): Promise<SaveOutcome> {
-  const { work } = request;
-  const current = (await manager.query(
-    `SELECT generation FROM buyer_groups WHERE company_id = $1 FOR UPDATE`,
-    [work.companyId],
-  )) as GroupRow[];
-  const savedGeneration = current[0] ? Number(current[0].generation) : null;
-
-  if (savedGeneration !== null && savedGeneration > work.generation) {
-    await manager.query(
-      `INSERT INTO buyer_group_refresh_logs
-              (company_id, generation, reason, triggered_by, status, started_at, completed_at, error, trace_id)
-       VALUES ($1, $2, $3, $4, 'skipped', to_timestamp($5 / 1000.0), now(), $6, $7)
-       ON CONFLICT (company_id, generation) DO NOTHING`,
-      [
-        work.companyId,
-        work.generation,
-        work.reason,
-        work.triggeredBy,
-        work.discoveredAt,
-        `superseded by generation ${savedGeneration}`,
-        request.traceId,
-      ],
-    );
-    return { kind: 'stale', work, savedGeneration };
-  }
-
-  if (savedGeneration === work.generation) {
-    const logs = (await manager.query(
-      `SELECT changes, completed_at FROM buyer_group_refresh_logs
-        WHERE company_id = $1 AND generation = $2`,
-      [work.companyId, work.generation],
-    )) as LogRow[];
-    const log = logs[0];
+  alreadySaved: readonly SaveRequest[],
+): Promise<SaveOutcome[]> {
+  if (alreadySaved.length === 0) return [];
+  const rows = (await manager.query(
+    `SELECT l.company_id, l.changes, l.completed_at FROM buyer_group_refresh_logs l
+       JOIN jsonb_to_recordset($1::jsonb) AS k(company_id text, generation bigint)
+         ON l.company_id = k.company_id AND l.generation = k.generation`,
+    [
+      json(
+        alreadySaved.map(({ work }) => ({
+          company_id: work.companyId,
+          generation: work.generation,
+        })),
+      ),
+    ],
+  )) as LogRow[];
+  const logs = new Map(rows.map((r) => [r.company_id, r]));
+  return alreadySaved.map(({ work }) => {
+    const log = logs.get(work.companyId);
     return {
       kind: 'already_saved',
       work,
       previousGeneration: log?.changes?.previousGeneration ?? null,
-      diff: log?.changes?.diff ?? { added: [], removed: [], roleChanged: [] },
+      diff: log?.changes?.diff ?? EMPTY_DIFF,
       savedAt: log?.completed_at?.getTime() ?? Date.now(),
     };
-  }
+  });
+}
 
-  const previous = (await manager.query(
-    `SELECT person_id, role FROM buyer_group_members WHERE company_id = $1`,
-    [work.companyId],
-  )) as { person_id: string; role: string }[];
-  const diff = diffMembers(
-    previous.map((m) => ({ personId: m.person_id, fullName: null, role: m.role })),
-    work.members.map((m) => ({ personId: m.personId, fullName: m.fullName, role: m.role })),
-  );
-
+async function upsertGroups(manager: EntityManager, fresh: readonly SaveRequest[]): Promise<void> {
   await manager.query(
     `INSERT INTO buyer_groups
             (company_id, workspace_id, generation, level, confidence, cohesion, status, computed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0))
+     SELECT g.company_id, g.workspace_id, g.generation, g.level, g.confidence, g.cohesion,
+            g.status, to_timestamp(g.computed_at / 1000.0)
+       FROM jsonb_to_recordset($1::jsonb) AS g(company_id text, workspace_id text,
+            generation bigint, level text, confidence numeric, cohesion numeric, status text,
+            computed_at bigint)
      ON CONFLICT (company_id) DO UPDATE
         SET workspace_id = excluded.workspace_id, generation = excluded.generation,
             level = excluded.level, confidence = excluded.confidence,
             cohesion = excluded.cohesion, status = excluded.status,
             computed_at = excluded.computed_at, updated_at = now()`,
     [
-      work.companyId,
-      work.workspaceId,
-      work.generation,
-      work.level,
-      clamp10(work.confidence),
-      clamp10(work.cohesion),
-      work.status,
-      work.discoveredAt,
+      json(
+        fresh.map(({ work }) => ({
+          company_id: work.companyId,
+          workspace_id: work.workspaceId,
+          generation: work.generation,
+          level: work.level,
+          confidence: clamp10(work.confidence),
+          cohesion: clamp10(work.cohesion),
+          status: work.status,
+          computed_at: work.discoveredAt,
+        })),
+      ),
     ],
   );
+}
+
+async function replaceMembers(
+  manager: EntityManager,
+  fresh: readonly SaveRequest[],
+): Promise<void> {
+  const kept = fresh.flatMap(({ work }) => work.members.map((m) => [work.companyId, m.personId]));
   await manager.query(
-    `DELETE FROM buyer_group_members WHERE company_id = $1 AND NOT (person_id = ANY($2))`,
-    [work.companyId, work.members.map((m) => m.personId)],
+    `DELETE FROM buyer_group_members m
+      WHERE m.company_id = ANY($1)
+        AND (m.company_id, m.person_id) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+    [fresh.map(({ work }) => work.companyId), kept.map(([c]) => c), kept.map(([, p]) => p)],
   );
-  if (work.members.length > 0) {
-    // Paid data survives a free refresh: an identify-level save keeps what enrich bought.
-    await manager.query(
-      `INSERT INTO buyer_group_members
-              (company_id, person_id, role, score, rationale, enrichment, research, generation)
-       SELECT $1, m.person_id, m.role, m.score, m.rationale, m.enrichment, m.research, $2
-         FROM jsonb_to_recordset($3::jsonb)
-              AS m(person_id text, role text, score numeric, rationale text, enrichment jsonb, research jsonb)
-       ON CONFLICT (company_id, person_id) DO UPDATE
-          SET role = excluded.role, score = excluded.score, rationale = excluded.rationale,
-              enrichment = COALESCE(excluded.enrichment, buyer_group_members.enrichment),
-              research = COALESCE(excluded.research, buyer_group_members.research),
-              generation = excluded.generation, updated_at = now()`,
-      [
-        work.companyId,
-        work.generation,
-        JSON.stringify(
+  if (kept.length === 0) return;
+  // Paid data survives a free refresh: an identify-level save keeps what enrich bought.
+  await manager.query(
+    `INSERT INTO buyer_group_members
+            (company_id, person_id, role, score, rationale, enrichment, research, generation)
+     SELECT m.company_id, m.person_id, m.role, m.score, m.rationale, m.enrichment, m.research,
+            m.generation
+       FROM jsonb_to_recordset($1::jsonb)
+            AS m(company_id text, person_id text, role text, score numeric, rationale text,
+                 enrichment jsonb, research jsonb, generation bigint)
+     ON CONFLICT (company_id, person_id) DO UPDATE
+        SET role = excluded.role, score = excluded.score, rationale = excluded.rationale,
+            enrichment = COALESCE(excluded.enrichment, buyer_group_members.enrichment),
+            research = COALESCE(excluded.research, buyer_group_members.research),
+            generation = excluded.generation, updated_at = now()`,
+    [
+      json(
+        fresh.flatMap(({ work }) =>
           work.members.map((m) => ({
+            company_id: work.companyId,
             person_id: m.personId,
             role: m.role,
             score: clamp10(m.score),
             rationale: m.rationale,
             enrichment: m.enrichment === null ? null : (JSON.parse(m.enrichment) as unknown),
             research: m.research === null ? null : (JSON.parse(m.research) as unknown),
+            generation: work.generation,
           })),
         ),
-      ],
-    );
-  }
-  const logged = (await manager.query(
+      ),
+    ],
+  );
+}
+
+/** The refresh logs of the new saves; returns each company's completed_at. */
+async function logCompleted(
+  manager: EntityManager,
+  fresh: readonly SaveRequest[],
+  saved: ReadonlyMap<string, number>,
+  diffs: ReadonlyMap<string, MemberDiff>,
+): Promise<Map<string, number>> {
+  const rows = (await manager.query(
     `INSERT INTO buyer_group_refresh_logs
             (company_id, generation, reason, triggered_by, status, started_at, completed_at, changes, trace_id)
-     VALUES ($1, $2, $3, $4, 'completed', to_timestamp($5 / 1000.0), clock_timestamp(), $6, $7)
+     SELECT l.company_id, l.generation, l.reason, l.triggered_by, 'completed',
+            to_timestamp(l.discovered_at / 1000.0), clock_timestamp(), l.changes, l.trace_id
+       FROM jsonb_to_recordset($1::jsonb) AS l(company_id text, generation bigint, reason text,
+            triggered_by text, discovered_at bigint, changes jsonb, trace_id text)
      ON CONFLICT (company_id, generation) DO UPDATE SET status = 'completed'
-     RETURNING completed_at`,
+     RETURNING company_id, completed_at`,
     [
-      work.companyId,
-      work.generation,
-      work.reason,
-      work.triggeredBy,
-      work.discoveredAt,
-      JSON.stringify({
-        previousGeneration: savedGeneration,
-        diff,
-        level: work.level,
-        originCount: work.originCount,
-      }),
-      request.traceId,
+      json(
+        fresh.map(({ work, traceId }) => ({
+          company_id: work.companyId,
+          generation: work.generation,
+          reason: work.reason,
+          triggered_by: work.triggeredBy,
+          discovered_at: work.discoveredAt,
+          changes: {
+            previousGeneration: saved.get(work.companyId) ?? null,
+            diff: diffs.get(work.companyId) ?? EMPTY_DIFF,
+            level: work.level,
+            originCount: work.originCount,
+          },
+          trace_id: traceId,
+        })),
+      ),
     ],
-  )) as { completed_at: Date }[];
+  )) as { company_id: string; completed_at: Date }[];
+  return new Map(rows.map((r) => [r.company_id, r.completed_at.getTime()]));
+}
+
+/** The ledger: the discover stage's price and the save, once per (company, generation). */
+async function recordOperations(
+  manager: EntityManager,
+  fresh: readonly SaveRequest[],
+  diffs: ReadonlyMap<string, MemberDiff>,
+  discoverCostOf: (workspaceId: string) => number,
+): Promise<void> {
+  const now = Date.now();
   await manager.query(
     `INSERT INTO pipeline_operations
             (idempotency_key, stage, company_id, input, output, status, duration_ms, cost_usd, completed_at)
-     VALUES ($1, 'discover', $3, $4, $5, 'completed', 0, $6, to_timestamp($7 / 1000.0)),
-            ($2, 'save', $3, $4, $8, 'completed', $9, 0, now())
+     SELECT o.idempotency_key, o.stage, o.company_id, o.input, o.output, 'completed',
+            o.duration_ms, o.cost_usd,
+            CASE WHEN o.stage = 'discover' THEN to_timestamp(o.completed_at / 1000.0) ELSE now() END
+       FROM jsonb_to_recordset($1::jsonb) AS o(idempotency_key text, stage text, company_id text,
+            input jsonb, output jsonb, duration_ms integer, cost_usd numeric, completed_at bigint)
      ON CONFLICT (idempotency_key) DO NOTHING`,
     [
-      `discover:${work.companyId}:${work.generation}`,
-      `save:${work.companyId}:${work.generation}`,
-      work.companyId,
-      JSON.stringify({ generation: work.generation, level: work.level, reason: work.reason }),
-      JSON.stringify({ members: work.members.length, confidence: work.confidence }),
-      discoverCostUsd,
-      work.discoveredAt,
-      JSON.stringify({ diff }),
-      Math.max(0, Date.now() - work.discoveredAt),
+      json(
+        fresh.flatMap(({ work }) => {
+          const input = { generation: work.generation, level: work.level, reason: work.reason };
+          const common = { company_id: work.companyId, input, completed_at: work.discoveredAt };
+          return [
+            {
+              ...common,
+              idempotency_key: `discover:${work.companyId}:${work.generation}`,
+              stage: 'discover',
+              output: { members: work.members.length, confidence: work.confidence },
+              duration_ms: 0,
+              cost_usd: discoverCostOf(work.workspaceId),
+            },
+            {
+              ...common,
+              idempotency_key: `save:${work.companyId}:${work.generation}`,
+              stage: 'save',
+              output: { diff: diffs.get(work.companyId) ?? EMPTY_DIFF },
+              duration_ms: Math.max(0, now - work.discoveredAt),
+              cost_usd: 0,
+            },
+          ];
+        }),
+      ),
     ],
   );
-  return {
+}
+
+async function saveFresh(
+  manager: EntityManager,
+  fresh: readonly SaveRequest[],
+  saved: ReadonlyMap<string, number>,
+  discoverCostOf: (workspaceId: string) => number,
+): Promise<SaveOutcome[]> {
+  if (fresh.length === 0) return [];
+  const savedMembers = (await manager.query(
+    `SELECT company_id, person_id, role FROM buyer_group_members WHERE company_id = ANY($1)`,
+    [fresh.map(({ work }) => work.companyId)],
+  )) as SavedMemberRow[];
+  const diffs = diffsAgainstSaved(fresh, savedMembers);
+  await upsertGroups(manager, fresh);
+  await replaceMembers(manager, fresh);
+  const completedAt = await logCompleted(manager, fresh, saved, diffs);
+  await recordOperations(manager, fresh, diffs, discoverCostOf);
+  return fresh.map(({ work }) => ({
     kind: 'saved',
     work,
-    previousGeneration: savedGeneration,
-    diff,
-    savedAt: logged[0]?.completed_at.getTime() ?? Date.now(),
-  };
+    previousGeneration: saved.get(work.companyId) ?? null,
+    diff: diffs.get(work.companyId) ?? EMPTY_DIFF,
+    savedAt: completedAt.get(work.companyId) ?? Date.now(),
+  }));
 }
 
 /** The discover stage's price per workspace of the batch, read once per batch. */
@@ -227,19 +334,21 @@ async function discoverCosts(
 export function createBuyerGroupStore(dataSource: DataSource): BuyerGroupStore {
   return {
     async saveBatch(requests) {
-      const ordered = [...requests].sort((a, b) =>
-        a.work.companyId < b.work.companyId ? -1 : a.work.companyId > b.work.companyId ? 1 : 0,
-      );
       return dataSource.transaction(async (manager) => {
+        const saved = await lockSavedGenerations(
+          manager,
+          [...new Set(requests.map((r) => r.work.companyId))].sort(),
+        );
+        const plan = planSaves(requests, saved);
         const discoverCostOf = await discoverCosts(
           manager,
-          ordered.map((r) => r.work.workspaceId),
+          plan.fresh.map((r) => r.work.workspaceId),
         );
-        const outcomes: SaveOutcome[] = [];
-        for (const request of ordered) {
-          outcomes.push(await saveOne(manager, request, discoverCostOf(request.work.workspaceId)));
-        }
-        return outcomes;
+        return [
+          ...(await saveFresh(manager, plan.fresh, saved, discoverCostOf)),
+          ...(await readSaved(manager, plan.alreadySaved)),
+          ...(await logSkipped(manager, plan.stale)),
+        ];
       });
     },
   };

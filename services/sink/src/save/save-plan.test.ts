@@ -1,0 +1,69 @@
+import type { BuyerGroupWorkRecord } from '@bgs/platform';
+import { diffsAgainstSaved, planSaves, type SaveRequest } from './save-plan';
+
+const request = (
+  companyId: string,
+  generation: number,
+  members: readonly [personId: string, role: string][] = [],
+): SaveRequest => ({
+  traceId: null,
+  work: {
+    companyId,
+    generation,
+    members: members.map(([personId, role]) => ({ personId, fullName: personId, role })),
+  } as unknown as BuyerGroupWorkRecord,
+});
+
+describe('planSaves', () => {
+  it('writes what is newer, re-publishes the saved generation and skips what is older', () => {
+    const plan = planSaves(
+      [request('co-3', 9), request('co-1', 5), request('co-2', 7), request('co-4', 1)],
+      new Map([
+        ['co-1', 4],
+        ['co-2', 7],
+        ['co-3', 12],
+      ]),
+    );
+    expect(plan.fresh.map((r) => r.work.companyId)).toEqual(['co-1', 'co-4']);
+    expect(plan.alreadySaved.map((r) => r.work.companyId)).toEqual(['co-2']);
+    expect(plan.stale.map((s) => [s.request.work.companyId, s.savedGeneration])).toEqual([
+      ['co-3', 12],
+    ]);
+  });
+
+  it('orders every list by company id, the order rows are locked in', () => {
+    const plan = planSaves([request('co-b', 2), request('co-a', 2), request('co-c', 2)], new Map());
+    expect(plan.fresh.map((r) => r.work.companyId)).toEqual(['co-a', 'co-b', 'co-c']);
+  });
+});
+
+describe('diffsAgainstSaved', () => {
+  it('diffs each company against its own saved members only', () => {
+    const diffs = diffsAgainstSaved(
+      [
+        request('co-1', 2, [
+          ['p-1', 'champion'],
+          ['p-3', 'influencer'],
+        ]),
+        request('co-2', 2, [['p-9', 'blocker']]),
+      ],
+      [
+        { company_id: 'co-1', person_id: 'p-1', role: 'influencer' },
+        { company_id: 'co-1', person_id: 'p-2', role: 'end_user' },
+        { company_id: 'co-2', person_id: 'p-9', role: 'blocker' },
+      ],
+    );
+    const co1 = diffs.get('co-1');
+    expect(co1?.added.map((m) => m.personId)).toEqual(['p-3']);
+    expect(co1?.removed.map((m) => m.personId)).toEqual(['p-2']);
+    expect(co1?.roleChanged).toEqual([
+      { personId: 'p-1', fullName: 'p-1', fromRole: 'influencer', toRole: 'champion' },
+    ]);
+    expect(diffs.get('co-2')).toEqual({ added: [], removed: [], roleChanged: [] });
+  });
+
+  it('counts every member of a company saved for the first time as added', () => {
+    const diffs = diffsAgainstSaved([request('co-new', 1, [['p-1', 'champion']])], []);
+    expect(diffs.get('co-new')?.added.map((m) => m.personId)).toEqual(['p-1']);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The sink's decisions, apart from the database: which groups of a batch are newer than what
+ * is saved, which were saved already (a redelivery), which are stale, and the member diff of
+ * each new save. The store runs a fixed number of statements per batch around them.
+ */
+import { diffMembers, type MemberDiff } from '@bgs/domain';
+import type { BuyerGroupWorkRecord } from '@bgs/platform';
+
+export interface SaveRequest {
+  readonly work: BuyerGroupWorkRecord;
+  readonly traceId: string | null;
+}
+
+export interface SavePlan {
+  /** Newer than the saved generation (or the company's first): written. */
+  readonly fresh: readonly SaveRequest[];
+  /** The saved generation itself: an earlier delivery saved it; published again. */
+  readonly alreadySaved: readonly SaveRequest[];
+  /** Older than the saved generation: a no-op, logged as skipped. */
+  readonly stale: readonly { readonly request: SaveRequest; readonly savedGeneration: number }[];
+}
+
+const byCompanyId = (a: SaveRequest, b: SaveRequest): number =>
+  a.work.companyId < b.work.companyId ? -1 : a.work.companyId > b.work.companyId ? 1 : 0;
+
+/** Sorts by company id (the order rows are locked in, so two batches never deadlock). */
+export function planSaves(
+  requests: readonly SaveRequest[],
+  savedGenerations: ReadonlyMap<string, number>,
+): SavePlan {
+  const plan = {
+    fresh: [] as SaveRequest[],
+    alreadySaved: [] as SaveRequest[],
+    stale: [] as SavePlan['stale'][number][],
+  };
+  for (const request of [...requests].sort(byCompanyId)) {
+    const saved = savedGenerations.get(request.work.companyId);
+    if (saved === undefined || saved < request.work.generation) plan.fresh.push(request);
+    else if (saved === request.work.generation) plan.alreadySaved.push(request);
+    else plan.stale.push({ request, savedGeneration: saved });
+  }
+  return plan;
+}
+
+export interface SavedMemberRow {
+  readonly company_id: string;
+  readonly person_id: string;
+  readonly role: string;
+}
+
+/** Each new save's diff against the members saved before it. */
+export function diffsAgainstSaved(
+  fresh: readonly SaveRequest[],
+  savedMembers: readonly SavedMemberRow[],
+): Map<string, MemberDiff> {
+  const before = new Map<string, { personId: string; fullName: null; role: string }[]>();
+  for (const row of savedMembers) {
+    const list = before.get(row.company_id) ?? [];
+    list.push({ personId: row.person_id, fullName: null, role: row.role });
+    before.set(row.company_id, list);
+  }
+  return new Map(
+    fresh.map(({ work }) => [
+      work.companyId,
+      diffMembers(
+        before.get(work.companyId) ?? [],
+        work.members.map((m) => ({ personId: m.personId, fullName: m.fullName, role: m.role })),
+      ),
+    ]),
+  );
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+export const clamp10 = (value: number): number => Math.min(10, Math.max(0, round2(value)));
