@@ -108,11 +108,14 @@ async function startAgain(
   say(`starting ${parts.join(', ')} again`);
   const script = path.join(stack.repoRoot, 'deploy/local/stack');
   const failures: string[] = [];
-  for (const part of parts) {
-    await run('bash', [script, 'start', part], { cwd: stack.repoRoot, timeout: 180_000 }).catch(
-      (error: unknown) => failures.push(`${part}: ${launcherProblem(error)}`),
-    );
-  }
+  // In parallel: each part has its own PID file and log, and each start waits for its health.
+  await Promise.all(
+    parts.map((part) =>
+      run('bash', [script, 'start', part], { cwd: stack.repoRoot, timeout: 180_000 }).catch(
+        (error: unknown) => failures.push(`${part}: ${launcherProblem(error)}`),
+      ),
+    ),
+  );
   return failures.length > 0
     ? new Error(`could not start again (run ./bgs up): ${failures.join('; ')}`)
     : undefined;
@@ -133,10 +136,12 @@ export async function withStopped<T>(
   let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
     say(`stopping ${parts.join(', ')} (deploy/local/stack stop)`);
-    for (const part of [...parts].reverse()) {
-      await run('bash', [script, 'stop', part], { cwd: stack.repoRoot, timeout: 120_000 });
-      stopped.unshift(part);
-    }
+    await Promise.all(
+      parts.map(async (part) => {
+        await run('bash', [script, 'stop', part], { cwd: stack.repoRoot, timeout: 120_000 });
+        stopped.push(part);
+      }),
+    );
     outcome = { ok: true, value: await body() };
   } catch (error) {
     outcome = { ok: false, error };

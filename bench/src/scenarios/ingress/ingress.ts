@@ -32,10 +32,14 @@ async function measureOurs(
   });
   const secret = stack.legacySecret;
   const running = await measureDoor(door('running'), bodies, secret, rates, options, signal);
-  const stopped = await withStopped(stack, PIPELINE_SERVICES, say, () =>
-    measureDoor(door('stopped'), bodies, secret, rates, options, signal),
-  );
-  return [...running, ...stopped];
+  // The baseline runs while ours is still stopped: one restart of our services, not two.
+  return withStopped(stack, PIPELINE_SERVICES, say, async () => [
+    ...running,
+    ...(await measureDoor(door('stopped'), bodies, secret, rates, options, signal)),
+    ...(options.systems.includes('baseline') && !signal.aborted
+      ? await measureBaseline(stack, bodies, rates, options, signal)
+      : []),
+  ]);
 }
 
 async function measureBaseline(
@@ -46,7 +50,9 @@ async function measureBaseline(
   signal: AbortSignal,
 ): Promise<DoorRun[]> {
   say('── the baseline: Express door, BullMQ ──');
-  return withStopped(stack, OUR_SERVICES, say, async () => {
+  // After ours, the pipeline is already stopped and only ingress is left; on its own, all four.
+  const ours = options.systems.includes('ours') ? ['ingress' as const] : OUR_SERVICES;
+  return withStopped(stack, ours, say, async () => {
     const baseline = await launchBaseline(stack, {
       workerConcurrency: options.workerConcurrency,
       // The predecessor's per-company limit is the worker's business; the door is measured.
@@ -115,8 +121,7 @@ export async function runIngress(
   const runs: DoorRun[] = [];
   if (options.systems.includes('ours')) {
     runs.push(...(await measureOurs(stack, bodies, rates, options, signal)));
-  }
-  if (options.systems.includes('baseline') && !signal.aborted) {
+  } else if (options.systems.includes('baseline')) {
     runs.push(...(await measureBaseline(stack, bodies, rates, options, signal)));
   }
   say();
