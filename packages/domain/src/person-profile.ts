@@ -3,6 +3,7 @@
  * columns are the upstream's own data and win where they say something we understand.
  */
 import { detectAreas, type Area } from './areas';
+import { memoizeByText } from './memo';
 import type { Person } from './model';
 import { seniorityFromColumn, type SeniorityLevel } from './seniority';
 import { normalizeText } from './text';
@@ -25,9 +26,13 @@ export interface PersonProfile {
   readonly departmentKey: string | null;
 }
 
+/** Titles and departments repeat across people and refreshes: each is read once. */
+const readTitleOnce = memoizeByText(readTitle);
+const departmentAreasOnce = memoizeByText((department) => departmentAreasOf(department));
+
 export function profilePerson(person: Person): PersonProfile {
-  const title = readTitle(person.jobTitle);
-  const departmentAreas = departmentAreasOf(person.department);
+  const title = readTitleOnce(person.jobTitle);
+  const departmentAreas = departmentAreasOnce(person.department);
   const areas = [...new Set<Area>([...departmentAreas, ...title.areas])];
   const level = levelOf(person, title);
   return {
@@ -50,7 +55,7 @@ function leadsNoFunction(areas: readonly Area[], title: TitleReading): boolean {
   );
 }
 
-function departmentAreasOf(department: string | null): Area[] {
+function departmentAreasOf(department: string | null): readonly Area[] {
   const areas = detectAreas(tokenize(department));
   if (areas.length > 0) return areas;
   const name = normalizeText(department);

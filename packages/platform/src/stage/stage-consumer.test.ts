@@ -3,7 +3,13 @@ import { Writable } from 'node:stream';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createLogger } from '../logger';
-import { nextOffsetToCommit, queuedSeconds, startStageConsumer } from './stage-consumer';
+import {
+  nextOffsetToCommit,
+  queuedSeconds,
+  slicesOf,
+  startStageConsumer,
+  withHeartbeats,
+} from './stage-consumer';
 
 /** Just enough of a kafkajs consumer to crash it: the runtime's reaction is what is tested. */
 class FakeConsumer extends EventEmitter {
@@ -133,5 +139,46 @@ describe('queuedSeconds', () => {
   it('is the time since the record was written, never negative under clock skew', () => {
     expect(queuedSeconds({ timestamp: '1000' }, 1250)).toBe(0.25);
     expect(queuedSeconds({ timestamp: '2000' }, 1000)).toBe(0);
+  });
+});
+
+describe('slicesOf', () => {
+  it('cuts a backlog into bounded slices, in order, the last one short', () => {
+    expect(slicesOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(slicesOf([1, 2], 200)).toEqual([[1, 2]]);
+    expect(slicesOf([], 3)).toEqual([]);
+  });
+});
+
+describe('withHeartbeats', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('keeps telling the group it is alive while a long slice runs, and stops after', async () => {
+    jest.useFakeTimers();
+    const heartbeat = jest.fn(async () => undefined);
+    let finish: (value: string) => void = () => undefined;
+    const running = withHeartbeats(
+      heartbeat,
+      () => new Promise<string>((resolve) => (finish = resolve)),
+      1_000,
+    );
+    jest.advanceTimersByTime(3_500);
+    expect(heartbeat).toHaveBeenCalledTimes(3);
+    finish('done');
+    await expect(running).resolves.toBe('done');
+    jest.advanceTimersByTime(5_000);
+    expect(heartbeat).toHaveBeenCalledTimes(3);
+  });
+
+  it('lets a failing heartbeat pass: the work decides the outcome', async () => {
+    jest.useFakeTimers();
+    const heartbeat = jest.fn(async () => {
+      throw new Error('rebalancing');
+    });
+    let finish: () => void = () => undefined;
+    const running = withHeartbeats(heartbeat, () => new Promise<void>((r) => (finish = r)), 10);
+    jest.advanceTimersByTime(25);
+    finish();
+    await expect(running).resolves.toBeUndefined();
   });
 });

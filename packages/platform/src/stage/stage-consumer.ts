@@ -64,6 +64,40 @@ export interface StageConsumerOptions<T> {
   /** Partitions processed at once, per consumer. */
   readonly concurrency: number;
   readonly now?: () => number;
+  /**
+   * Records handled and committed in one transaction at most (default
+   * DEFAULT_MAX_BATCH_RECORDS): a backlog is worked through in bounded slices, so a slice's
+   * time and memory stay small and the consumer keeps its group membership.
+   */
+  readonly maxBatchRecords?: number;
+}
+
+export const DEFAULT_MAX_BATCH_RECORDS = 200;
+
+/** How often a consumer busy with a slice tells the group it is alive. */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** Runs work while sending the group heartbeats (kafkajs sends one only when it is due). */
+export async function withHeartbeats<R>(
+  heartbeat: () => Promise<void>,
+  work: () => Promise<R>,
+  everyMs = HEARTBEAT_EVERY_MS,
+): Promise<R> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The batch in slices of at most `size` messages, in order. */
+export function slicesOf<M>(messages: readonly M[], size: number): M[][] {
+  const slices: M[][] = [];
+  for (let start = 0; start < messages.length; start += size) {
+    slices.push(messages.slice(start, start + size));
+  }
+  return slices;
 }
 
 interface Pending<T> {
@@ -105,6 +139,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
   start(): Promise<void>;
 } {
   const now = options.now ?? Date.now;
+  const maxBatchRecords = options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS;
   const logger = options.logger.child({ component: 'stage', stage: options.stage });
   const producers = createTransactionalProducers(options.kafka);
   const metrics = stageMetrics(options.registry);
@@ -193,8 +228,22 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     fromRetryTier: boolean,
     payload: EachBatchPayload,
   ): Promise<void> => {
+    for (const slice of slicesOf(payload.batch.messages, maxBatchRecords)) {
+      const more = await withHeartbeats(payload.heartbeat, () =>
+        processSlice(groupId, fromRetryTier, payload, slice),
+      );
+      if (!more) return;
+    }
+  };
+
+  /** One slice of a partition batch, in one transaction; false when the batch must stop here. */
+  const processSlice = async (
+    groupId: string,
+    fromRetryTier: boolean,
+    payload: EachBatchPayload,
+    messages: readonly KafkaMessage[],
+  ): Promise<boolean> => {
     const { batch, resolveOffset, heartbeat, pause, isRunning, isStale } = payload;
-    if (batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
     const labels = { stage: options.stage, group: groupId };
     const pending: Pending<T>[] = [];
@@ -203,8 +252,8 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     let last: KafkaMessage | undefined;
     let dueAt: number | undefined;
 
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || stopping) return; // nothing resolved: it is fetched again
+    for (const message of messages) {
+      if (!isRunning() || isStale() || stopping) return false; // not resolved: fetched again
       const headers = readHeaders(message.headers);
       const notBefore = integerHeader(headers, Headers.notBefore, 0);
       if (notBefore > now()) {
@@ -296,7 +345,9 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
         Math.max(0, dueAt - now()),
       );
       timers.add(timer);
+      return false;
     }
+    return true;
   };
 
   /**
