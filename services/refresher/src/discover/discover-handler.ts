@@ -127,9 +127,13 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
     // Maybe not replicated yet: fail so the runtime retries (and, in the end, dead-letters).
     if (missing.length > 0) throw new UnknownCompanyError(missing);
 
-    for (const plan of plans) {
+    // Each company's cooldown is its own row: decide them all at once, not one after another.
+    const decisions = await Promise.all(
+      plans.map((plan) => decideLevel(plan, rosters.get(plan.companyId) as Roster, deps.cooldowns)),
+    );
+    for (const [index, plan] of plans.entries()) {
       const roster = rosters.get(plan.companyId) as Roster;
-      const decision = await decideLevel(plan, roster, deps.cooldowns);
+      const decision = decisions[index] as LevelDecision;
       const discovery = discoverBuyerGroup({
         company: roster.company,
         people: roster.people,
