@@ -5,7 +5,9 @@ describe('refreshJobOptions', () => {
   it('tries 4 times, retrying after 2 s, 4 s and 8 s as BullMQ computes its exponential backoff', () => {
     const options = refreshJobOptions('co-1', 0);
     expect(options.attempts).toBe(4);
+    if (options.backoff === undefined) throw new Error('no backoff');
     const backoff = Backoffs.normalize(options.backoff);
+    if (backoff === undefined) throw new Error('no backoff');
     const delays = [1, 2, 3].map((attemptsMade) =>
       Backoffs.calculate(backoff, attemptsMade, new Error('x'), undefined as never, undefined),
     );
