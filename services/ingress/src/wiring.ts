@@ -48,7 +48,7 @@ export function wireIngress(
   const metrics = createIngressMetrics(connections.registry);
   const webhooks = createWebhookRouter({
     sources: connections.sources,
-    claims: createPgClaimStore(pool),
+    claims: createPgClaimStore(pool, { claimTimeoutMs: settings.CLAIM_TIMEOUT_MS }),
     publisher: createAvroPublisher<PersonChangeRecord>({
       producer,
       codec,
@@ -59,7 +59,6 @@ export function wireIngress(
     logger,
     bodyLimitBytes: settings.WEBHOOK_BODY_LIMIT_BYTES,
     toleranceMs: settings.WEBHOOK_TOLERANCE_MS,
-    claimTimeoutMs: settings.CLAIM_TIMEOUT_MS,
     inFlightWaitMs: settings.PRODUCE_TIMEOUT_MS + 1_000,
   });
   const api = createApiRouter({

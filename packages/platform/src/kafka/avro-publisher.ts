@@ -6,7 +6,8 @@
  * Publishes that arrive while a send is in flight are gathered into the next send: the
  * idempotent producer allows one request in flight, so one send per record would cap
  * throughput at one broker round trip per record. Records keep their call order, so a
- * company's records keep theirs.
+ * company's records keep theirs. That gathering is `createCoalescingBatcher`, which ingress
+ * also uses for its Postgres claims: one home for the pattern.
  */
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import type { SchemaCodec } from './schema-codec';
@@ -35,10 +36,70 @@ export class PublishTimeoutError extends Error {
   }
 }
 
-interface Pending {
-  readonly message: Message;
-  readonly resolve: () => void;
+export interface CoalescingBatcherOptions<Item, Result> {
+  /**
+   * One round trip for the whole batch, resolving with one result per item, in item order.
+   * A rejection fails every item of the batch with that error.
+   */
+  readonly run: (items: readonly Item[]) => Promise<readonly Result[]>;
+  /** The most items in one batch. */
+  readonly maxBatch: number;
+  /**
+   * When nothing is in flight, start on the next event-loop turn instead of at once, so that
+   * calls made in the same turn share the first batch. A turn, not a timer: no added latency.
+   */
+  readonly startOnNextTurn?: boolean;
+}
+
+/** Submits one item; resolves with its own result once its batch has run. */
+export type CoalescingBatcher<Item, Result> = (item: Item) => Promise<Result>;
+
+interface Pending<Item, Result> {
+  readonly item: Item;
+  readonly resolve: (result: Result) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers the calls made while a batch is in flight into the next batch, with one batch in
+ * flight at a time: under load each round trip serves everyone who waited for it; when idle a
+ * call goes out at once (or on the next turn). A failed batch never rejects the batcher itself.
+ */
+export function createCoalescingBatcher<Item, Result>(
+  options: CoalescingBatcherOptions<Item, Result>,
+): CoalescingBatcher<Item, Result> {
+  const { run, maxBatch } = options;
+  const queue: Pending<Item, Result>[] = [];
+  let state: 'idle' | 'scheduled' | 'running' = 'idle';
+
+  const settle = async (batch: readonly Pending<Item, Result>[]): Promise<void> => {
+    try {
+      const results = await run(batch.map((pending) => pending.item));
+      if (results.length !== batch.length) {
+        throw new Error(`a batch of ${batch.length} items gave ${results.length} results`);
+      }
+      batch.forEach((pending, index) => pending.resolve(results[index] as Result));
+    } catch (error) {
+      batch.forEach((pending) => pending.reject(error));
+    }
+  };
+  const drain = async (): Promise<void> => {
+    state = 'running';
+    while (queue.length > 0) await settle(queue.splice(0, maxBatch));
+    state = 'idle';
+  };
+
+  return (item) =>
+    new Promise<Result>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      if (state !== 'idle') return;
+      if (options.startOnNextTurn) {
+        state = 'scheduled';
+        setImmediate(() => void drain());
+      } else {
+        void drain();
+      }
+    });
 }
 
 export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPublisher<T> {
@@ -55,22 +116,13 @@ export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPubli
     return schemaId;
   };
 
-  const queue: Pending[] = [];
-  let sending = false;
-  const drain = async (): Promise<void> => {
-    if (sending) return;
-    sending = true;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      try {
-        await producer.send({ topic, acks: -1, messages: batch.map((p) => p.message) });
-        batch.forEach((p) => p.resolve());
-      } catch (error) {
-        batch.forEach((p) => p.reject(error));
-      }
-    }
-    sending = false;
-  };
+  const send = createCoalescingBatcher<Message, void>({
+    maxBatch,
+    run: async (messages) => {
+      await producer.send({ topic, acks: -1, messages: [...messages] });
+      return messages.map(() => undefined);
+    },
+  });
 
   return {
     async publish(key, value, headers) {
@@ -81,10 +133,7 @@ export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPubli
       const work = (async () => {
         const encoded = await codec.encode(await idOf(), value);
         const message: Message = { key, value: encoded, ...(headers ? { headers } : {}) };
-        await new Promise<void>((resolve, reject) => {
-          queue.push({ message, resolve, reject });
-          void drain();
-        });
+        await send(message);
       })();
       // After a timeout the record may still be sent: a duplicate the stages absorb, never a loss.
       work.catch(() => undefined);

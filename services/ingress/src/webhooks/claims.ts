@@ -4,73 +4,121 @@
  * publishes, then marks the row `enqueued`. A claim left behind by a crash expires after
  * CLAIM_TIMEOUT_MS and the provider's retry takes it over: at worst a duplicate downstream,
  * which the stages absorb, and never a loss.
+ *
+ * Claims and marks are batched across concurrent requests: one statement claims for every
+ * request waiting at that moment, one marks every published row. Each statement is its own
+ * autocommit transaction, as the single-row ones were, so the guarantees above are unchanged;
+ * a failed statement fails every request in it, each answering 503 as before.
  */
 import type { Pool } from 'pg';
+import { createCoalescingBatcher } from '@bgs/platform';
+import {
+  planClaimBatch,
+  requestOutcomes,
+  type ClaimInput,
+  type ClaimOutcome,
+  type ClaimRowResult,
+} from './claim-batch';
 
-export interface ClaimInput {
-  readonly source: string;
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly companyId: string;
-  readonly payload: unknown;
-  readonly signatureScheme: string;
-}
-
-export type ClaimOutcome =
-  /** This request owns the event id and must publish it. */
-  | { readonly kind: 'claimed'; readonly id: string }
-  /** Kafka already holds it. */
-  | { readonly kind: 'enqueued' }
-  /** Another request owns it right now. */
-  | { readonly kind: 'in_flight' };
+export type { ClaimInput, ClaimOutcome } from './claim-batch';
 
 export interface ClaimStore {
-  claim(input: ClaimInput, claimTimeoutMs: number): Promise<ClaimOutcome>;
+  claim(input: ClaimInput): Promise<ClaimOutcome>;
   markEnqueued(id: string): Promise<void>;
   /** Gives the id up after a failed publish, so the provider's retry can claim it. */
   release(id: string): Promise<void>;
   status(source: string, eventId: string): Promise<'claimed' | 'enqueued' | undefined>;
 }
 
-export function createPgClaimStore(pool: Pick<Pool, 'query'>): ClaimStore {
-  return {
-    async claim(input, claimTimeoutMs) {
-      const inserted = await pool.query<{ id: string }>(
-        `INSERT INTO webhook_events
-           (source, event_id, event_type, company_id, payload, signature_scheme, status, claimed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'claimed', now())
-         ON CONFLICT (source, event_id) DO NOTHING
-         RETURNING id`,
-        [
-          input.source,
-          input.eventId,
-          input.eventType,
-          input.companyId,
-          JSON.stringify(input.payload),
-          input.signatureScheme,
-        ],
-      );
-      if (inserted.rows[0]) return { kind: 'claimed', id: inserted.rows[0].id };
-      // Take over a claim whose owner has not finished within the timeout (it crashed).
-      const takenOver = await pool.query<{ id: string }>(
-        `UPDATE webhook_events SET claimed_at = now()
-         WHERE source = $1 AND event_id = $2 AND status = 'claimed'
-           AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)
-         RETURNING id`,
-        [input.source, input.eventId, claimTimeoutMs],
-      );
-      if (takenOver.rows[0]) return { kind: 'claimed', id: takenOver.rows[0].id };
-      const state = await this.status(input.source, input.eventId);
-      // Released between our insert and now: the caller answers 503 and the provider retries.
-      return state === 'enqueued' ? { kind: 'enqueued' } : { kind: 'in_flight' };
-    },
+export interface PgClaimStoreOptions {
+  /** A claim older than this is taken as abandoned by a crash and may be taken over. */
+  readonly claimTimeoutMs: number;
+  /** The most requests in one statement (default 500). */
+  readonly maxBatch?: number;
+}
 
-    async markEnqueued(id) {
-      await pool.query(
-        `UPDATE webhook_events SET status = 'enqueued', processed_at = now() WHERE id = $1`,
-        [id],
-      );
+/**
+ * Insert what is new; take over what is `claimed` and expired; report the rest's status. The
+ * take-over is a sibling UPDATE rather than ON CONFLICT DO UPDATE, so a live claim's row is
+ * never locked by a duplicate (that lock could deadlock with a batch of marks). Both see the
+ * statement's snapshot, so the UPDATE never touches a row the INSERT just made.
+ */
+const CLAIM_ROWS = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+    WITH ORDINALITY AS t(source, event_id, event_type, company_id, payload, signature_scheme, ord)
+), inserted AS (
+  INSERT INTO webhook_events
+    (source, event_id, event_type, company_id, payload, signature_scheme, status, claimed_at)
+  SELECT source, event_id, event_type, company_id, payload::jsonb, signature_scheme, 'claimed', now()
+  FROM input ORDER BY ord
+  ON CONFLICT (source, event_id) DO NOTHING
+  RETURNING id, source, event_id
+), taken_over AS (
+  UPDATE webhook_events w SET claimed_at = now()
+  FROM input i
+  WHERE w.source = i.source AND w.event_id = i.event_id AND w.status = 'claimed'
+    AND w.claimed_at < now() - make_interval(secs => $7::double precision / 1000)
+  RETURNING w.id, w.source, w.event_id
+)
+SELECT coalesce(ins.id, took.id) AS id,
+       ins.id IS NOT NULL AS inserted,
+       took.id IS NOT NULL AS taken_over,
+       previous.status AS previous_status
+FROM input i
+LEFT JOIN inserted ins ON ins.source = i.source AND ins.event_id = i.event_id
+LEFT JOIN taken_over took ON took.source = i.source AND took.event_id = i.event_id
+LEFT JOIN webhook_events previous ON previous.source = i.source AND previous.event_id = i.event_id
+ORDER BY i.ord`;
+
+const MARK_ENQUEUED = `UPDATE webhook_events SET status = 'enqueued', processed_at = now()
+WHERE id = ANY($1::uuid[])`;
+
+interface ClaimRow {
+  id: string | null;
+  inserted: boolean;
+  taken_over: boolean;
+  previous_status: 'claimed' | 'enqueued' | null;
+}
+
+export function createPgClaimStore(
+  pool: Pick<Pool, 'query'>,
+  options: PgClaimStoreOptions,
+): ClaimStore {
+  const maxBatch = options.maxBatch ?? 500;
+  const claimBatch = async (inputs: readonly ClaimInput[]): Promise<ClaimOutcome[]> => {
+    const plan = planClaimBatch(inputs);
+    const column = (pick: (row: ClaimInput) => string): string[] => plan.rows.map(pick);
+    const answer = await pool.query<ClaimRow>({
+      name: 'webhook-claim-batch',
+      text: CLAIM_ROWS,
+      values: [
+        column((row) => row.source),
+        column((row) => row.eventId),
+        column((row) => row.eventType),
+        column((row) => row.companyId),
+        column((row) => JSON.stringify(row.payload)),
+        column((row) => row.signatureScheme),
+        options.claimTimeoutMs,
+      ],
+    });
+    return requestOutcomes(plan, answer.rows.map(toRowResult));
+  };
+  // Requests arriving in the same event-loop turn share the first statement; later ones the
+  // statement after the one in flight.
+  const claim = createCoalescingBatcher({ run: claimBatch, maxBatch, startOnNextTurn: true });
+  const markEnqueued = createCoalescingBatcher<string, void>({
+    maxBatch,
+    startOnNextTurn: true,
+    run: async (ids) => {
+      await pool.query({ name: 'webhook-mark-batch', text: MARK_ENQUEUED, values: [[...ids]] });
+      return ids.map(() => undefined);
     },
+  });
+
+  return {
+    claim,
+    markEnqueued,
 
     async release(id) {
       await pool.query(`DELETE FROM webhook_events WHERE id = $1 AND status = 'claimed'`, [id]);
@@ -85,3 +133,10 @@ export function createPgClaimStore(pool: Pick<Pool, 'query'>): ClaimStore {
     },
   };
 }
+
+const toRowResult = (row: ClaimRow): ClaimRowResult => ({
+  id: row.id,
+  inserted: row.inserted,
+  takenOver: row.taken_over,
+  previousStatus: row.previous_status,
+});

@@ -27,7 +27,6 @@ export interface WebhookRouterOptions {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
   readonly toleranceMs: number;
-  readonly claimTimeoutMs: number;
   /** How long a duplicate waits for the request that owns its event id. */
   readonly inFlightWaitMs: number;
   readonly now?: () => number;
@@ -194,18 +193,15 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
 
       let claimed: string;
       try {
-        const outcome = await claims.claim(
-          {
-            source: source.name,
-            eventId: event.id,
-            eventType: event.type,
-            companyId: record.companyId,
-            // The validated event: unknown keys, however deep, are not ours to keep.
-            payload: event,
-            signatureScheme: source.scheme,
-          },
-          options.claimTimeoutMs,
-        );
+        const outcome = await claims.claim({
+          source: source.name,
+          eventId: event.id,
+          eventType: event.type,
+          companyId: record.companyId,
+          // The validated event: unknown keys, however deep, are not ours to keep.
+          payload: event,
+          signatureScheme: source.scheme,
+        });
         if (outcome.kind !== 'claimed') {
           const settled =
             outcome.kind === 'enqueued' || (await waitUntilEnqueued(claims, context, options));
@@ -218,6 +214,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
           });
         }
         claimed = outcome.id;
+        if (outcome.takenOver) logger.warn('took over an expired claim', context);
       } catch (error) {
         return unavailable(res, source.name, context, 'database unavailable', error);
       }
