@@ -132,12 +132,18 @@ describe('createProducer', () => {
 });
 
 describe('createConsumer', () => {
-  it('passes the group and never auto-creates topics', () => {
+  it('passes the group, never auto-creates topics and fetches in bounded amounts', () => {
     const calls: unknown[] = [];
     const kafka = { consumer: (config: unknown) => calls.push(config) } as unknown as Kafka;
     createConsumer(kafka, { groupId: 'refresher', sessionTimeout: 30_000 });
     expect(calls).toEqual([
-      { groupId: 'refresher', sessionTimeout: 30_000, allowAutoTopicCreation: false },
+      {
+        groupId: 'refresher',
+        sessionTimeout: 30_000,
+        allowAutoTopicCreation: false,
+        maxBytesPerPartition: 262_144,
+        maxBytes: 4_194_304,
+      },
     ]);
   });
 });

@@ -128,5 +128,14 @@ export function createConsumer(
   options: ConsumerConfig & { readonly groupId: string },
 ): Consumer {
   // A crashed member's partitions move after the session timeout: 10 s, not kafkajs's 30 s.
-  return kafka.consumer({ allowAutoTopicCreation: false, sessionTimeout: 10_000, ...options });
+  // Fetches are capped below kafkajs's defaults (1 MB a partition, 10 MB a fetch): a stage
+  // works in slices of a few hundred records, and a fetch of tens of thousands of records
+  // only sat in memory (one Buffer per key, value and header each).
+  return kafka.consumer({
+    allowAutoTopicCreation: false,
+    sessionTimeout: 10_000,
+    maxBytesPerPartition: 256 * 1024,
+    maxBytes: 4 * 1024 * 1024,
+    ...options,
+  });
 }
