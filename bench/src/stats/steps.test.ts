@@ -1,4 +1,4 @@
-import type { LatencySummary } from './percentiles';
+import type { LatencySummary } from '@bgs/demo';
 import { DEFAULT_STEP_RATES, isSaturated, kneeOf, nextStepRate, type StepResult } from './steps';
 
 const latency = (p99: number): LatencySummary => ({

@@ -2,7 +2,7 @@
  * The freshness scenario's step plan, and the two judgements it makes of each step: is the
  * system saturated (stop stepping up), and which step is the knee. Pure.
  */
-import type { LatencySummary } from './percentiles';
+import type { LatencySummary } from '@bgs/demo';
 
 export interface StepResult {
   readonly offeredRate: number;

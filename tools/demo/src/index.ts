@@ -32,3 +32,4 @@ export { stampWebhookEvent, webhookRef } from './webhooks/event';
 export { startWatcher, WATCHED_TOPICS, type Watcher } from './watch/watcher';
 export type { BuyerGroupStateRecord } from './watch/records';
 export { FreshnessTracker, type MadeChange, type Sample } from './report/freshness';
+export { nearestRank, summariseLatencies, type LatencySummary } from './report/percentiles';

@@ -5,7 +5,7 @@
 import type { BenchOptions, Mix, SystemName } from '../../args';
 import type { ProcessUsage } from '../../proc/sampler';
 import type { OpenLoopReport } from '../../schedule/open-loop';
-import { summariseLatencies, type LatencySummary } from '../../stats/percentiles';
+import { summariseLatencies, type LatencySummary } from '@bgs/demo';
 import { isSaturated, kneeOf, nextStepRate, type StepResult } from '../../stats/steps';
 import type { StepOutcome } from './ledgers';
 

@@ -22,7 +22,7 @@ import { say } from '../../output';
 import { ProcSampler, type ProcessTarget, type ProcessUsage } from '../../proc/sampler';
 import { formatRate } from '../../report/table';
 import { runOpenLoop } from '../../schedule/open-loop';
-import { summariseLatencies } from '../../stats/percentiles';
+import { summariseLatencies } from '@bgs/demo';
 import type { BenchStack } from '../../systems/stack';
 import { WEBHOOK_SOCKETS } from '../../systems/system';
 import { classifyChangeError } from '../../traffic/change-maker';

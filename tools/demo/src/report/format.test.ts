@@ -77,7 +77,7 @@ describe('formatSummary', () => {
       changesMade: 1000,
       changesBy: { sql: 600, webhook: 400 },
       changesFailed: 2,
-      latencies: { count: 1100, p50: 300, p90: 700, p99: 1500, max: 2100 },
+      latencies: { count: 1100, p50: 300, p90: 700, p99: 1500, max: 2100, mean: 420 },
       savedGroupsSeen: 900,
       changeRecordsSeen: 420,
       unseen: [

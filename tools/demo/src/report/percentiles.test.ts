@@ -40,14 +40,24 @@ describe('nearestRank', () => {
 });
 
 describe('summariseLatencies', () => {
-  it('gives count, p50, p90, p99 and max', () => {
-    const values = Array.from({ length: 200 }, (_, i) => i + 1);
+  it('gives count, p50, p90, p99, max and mean, whatever the order of the samples', () => {
+    const values = Array.from({ length: 200 }, (_, i) => 200 - i);
     expect(summariseLatencies(values)).toEqual({
       count: 200,
       p50: 100,
       p90: 180,
       p99: 198,
       max: 200,
+      mean: 100.5,
+    });
+  });
+
+  it('agrees with nearestRank and sorts numerically, not as text', () => {
+    const values = [9, 100, 80, 1000, 7];
+    expect(summariseLatencies(values)).toMatchObject({
+      p50: nearestRank(values, 50),
+      p90: nearestRank(values, 90),
+      max: 1000,
     });
   });
 
