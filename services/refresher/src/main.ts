@@ -67,7 +67,12 @@ void launchService({
         cooldowns: createPgCooldownStore(postgres.pool),
         touchCodec,
         deferralCodecs,
-        workCodec: createTopicCodec<BuyerGroupWorkRecord>(registry, Topics.buyerGroupDiscovered),
+        workCodecs: new Map(
+          [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched].map((topic) => [
+            topic,
+            createTopicCodec<BuyerGroupWorkRecord>(registry, topic),
+          ]),
+        ),
         maxMembers: config.MAX_MEMBERS,
         now: Date.now,
       }),

@@ -1,6 +1,7 @@
 /**
  * The discovery step: coalesce a batch's touches per company, read each roster once, apply the
- * paid-refresh cooldown, run discovery, and emit buyer-group.discovered keyed by company.
+ * paid-refresh cooldown, run discovery, and emit the group keyed by company: to the enricher
+ * (buyer-group.discovered), or straight to the sink when it has nothing to buy (work-route.ts).
  * Deferrals coming back from refresher.deferred re-enter company-touches, so they get a fresh
  * (newer) generation instead of carrying their old one past newer saves.
  */
@@ -17,11 +18,13 @@ import {
   type CompanyTouchRecord,
   type OutputRecord,
   type StageHandler,
+  type StageRecord,
   type TopicCodec,
 } from '@bgs/platform';
 import type { CooldownStore } from './cooldown-store';
 import { planRefreshes, type RefreshPlan } from './plan';
 import type { Roster, RosterStore } from './roster-store';
+import { workTopicFor, type WorkTopic } from './work-route';
 
 export class UnknownCompanyError extends Error {
   constructor(readonly companyIds: readonly string[]) {
@@ -36,12 +39,13 @@ export interface DiscoverDeps {
   readonly touchCodec: TopicCodec<CompanyTouchRecord>;
   /** Each deferral tier's own codec, so its records carry the tier subject's schema id. */
   readonly deferralCodecs: ReadonlyMap<string, TopicCodec<CompanyTouchRecord>>;
-  readonly workCodec: TopicCodec<BuyerGroupWorkRecord>;
+  /** One codec per topic a discovered group can go to (each carries its subject's schema id). */
+  readonly workCodecs: ReadonlyMap<WorkTopic, TopicCodec<BuyerGroupWorkRecord>>;
   readonly maxMembers: number;
   readonly now: () => number;
 }
 
-interface LevelDecision {
+export interface LevelDecision {
   readonly level: EnrichmentLevel;
   readonly note?: string;
   readonly deferral?: { readonly level: EnrichmentLevel; readonly dueAt: number };
@@ -97,25 +101,86 @@ async function deferral(
   };
 }
 
+/** The group a plan's discovery makes, as the next stage reads it. */
+export function workOf(
+  plan: RefreshPlan,
+  roster: Roster,
+  decision: LevelDecision,
+  maxMembers: number,
+  discoveredAt: number,
+): BuyerGroupWorkRecord {
+  const discovery = discoverBuyerGroup({
+    company: roster.company,
+    people: roster.people,
+    target: roster.policy.target,
+    maxMembers,
+  });
+  return {
+    companyId: plan.companyId,
+    workspaceId: roster.company.workspaceId,
+    generation: plan.generation,
+    level: decision.level,
+    reason: [...plan.reasons, ...(decision.note ? [decision.note] : [])].join('; '),
+    triggeredBy: plan.triggeredBy,
+    origins: plan.origins,
+    originCount: plan.originCount,
+    discoveredAt,
+    confidence: discovery.confidence,
+    cohesion: discovery.cohesion,
+    status: 'ready',
+    costUsd: roster.policy.levelCostsUsd.identify,
+    companySummary: null,
+    members: discovery.members.map((m) => ({
+      personId: m.personId,
+      fullName: m.fullName,
+      title: m.title,
+      department: m.department,
+      seniority: m.seniority,
+      role: m.role,
+      score: m.score,
+      rationale: m.rationale,
+      enrichment: null,
+      research: null,
+    })),
+  };
+}
+
+/** A deferral out of its tier: back in line when its time has come, else the next tier. */
+async function releaseDeferrals(
+  deps: DiscoverDeps,
+  records: readonly StageRecord<CompanyTouchRecord>[],
+): Promise<OutputRecord[]> {
+  const outputs: OutputRecord[] = [];
+  for (const record of records.filter((r) => deferralTopics.includes(r.topic))) {
+    const dueAt = integerHeader(record.headers, DUE_AT, 0);
+    outputs.push(
+      dueAt > deps.now()
+        ? await deferral(deps, record.value, dueAt, passThroughHeaders(record.headers))
+        : {
+            topic: Topics.companyTouches,
+            key: record.value.companyId,
+            value: await deps.touchCodec.encode({ ...record.value, cooldownElapsed: true }),
+            headers: passThroughHeaders(record.headers),
+          },
+    );
+  }
+  return outputs;
+}
+
+function deferralTouch(companyId: string, level: EnrichmentLevel): CompanyTouchRecord {
+  return {
+    companyId,
+    level,
+    reason: `${level} deferred by the cooldown`,
+    triggeredBy: 'cooldown',
+    origins: [],
+    cooldownElapsed: true,
+  };
+}
+
 export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyTouchRecord> {
   return async (records) => {
-    const outputs: OutputRecord[] = [];
-
-    // A deferral out of its tier: back in line when its time has come, else the next tier.
-    for (const record of records.filter((r) => deferralTopics.includes(r.topic))) {
-      const dueAt = integerHeader(record.headers, DUE_AT, 0);
-      outputs.push(
-        dueAt > deps.now()
-          ? await deferral(deps, record.value, dueAt, passThroughHeaders(record.headers))
-          : {
-              topic: Topics.companyTouches,
-              key: record.value.companyId,
-              value: await deps.touchCodec.encode({ ...record.value, cooldownElapsed: true }),
-              headers: passThroughHeaders(record.headers),
-            },
-      );
-    }
-
+    const outputs = await releaseDeferrals(deps, records);
     const plans = planRefreshes(
       records
         .filter((r) => r.topic === Topics.companyTouches)
@@ -127,65 +192,33 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
     // Maybe not replicated yet: fail so the runtime retries (and, in the end, dead-letters).
     if (missing.length > 0) throw new UnknownCompanyError(missing);
 
+    const rosterOf = (plan: RefreshPlan) => rosters.get(plan.companyId) as Roster;
     // Each company's cooldown is its own row: decide them all at once, not one after another.
     const decisions = await Promise.all(
-      plans.map((plan) => decideLevel(plan, rosters.get(plan.companyId) as Roster, deps.cooldowns)),
+      plans.map((plan) => decideLevel(plan, rosterOf(plan), deps.cooldowns)),
+    );
+    const inPaidWindow = await deps.cooldowns.inWindow(
+      plans
+        .filter((_, i) => !isPaidLevel((decisions[i] as LevelDecision).level))
+        .map((p) => p.companyId),
     );
     for (const [index, plan] of plans.entries()) {
-      const roster = rosters.get(plan.companyId) as Roster;
+      const roster = rosterOf(plan);
       const decision = decisions[index] as LevelDecision;
-      const discovery = discoverBuyerGroup({
-        company: roster.company,
-        people: roster.people,
-        target: roster.policy.target,
-        maxMembers: deps.maxMembers,
-      });
       const headers = passThroughHeaders(plan.headers);
       if (decision.deferral) {
-        const touch: CompanyTouchRecord = {
-          companyId: plan.companyId,
-          level: decision.deferral.level,
-          reason: `${decision.deferral.level} deferred by the cooldown`,
-          triggeredBy: 'cooldown',
-          origins: [],
-          cooldownElapsed: true,
-        };
+        const touch = deferralTouch(plan.companyId, decision.deferral.level);
         outputs.push(await deferral(deps, touch, decision.deferral.dueAt, headers));
       }
-      const work: BuyerGroupWorkRecord = {
-        companyId: plan.companyId,
-        workspaceId: roster.company.workspaceId,
-        generation: plan.generation,
+      const work = workOf(plan, roster, decision, deps.maxMembers, deps.now());
+      const topic = workTopicFor({
         level: decision.level,
-        reason: [...plan.reasons, ...(decision.note ? [decision.note] : [])].join('; '),
-        triggeredBy: plan.triggeredBy,
-        origins: plan.origins,
-        originCount: plan.originCount,
-        discoveredAt: deps.now(),
-        confidence: discovery.confidence,
-        cohesion: discovery.cohesion,
-        status: 'ready',
-        costUsd: roster.policy.levelCostsUsd.identify,
-        companySummary: null,
-        members: discovery.members.map((m) => ({
-          personId: m.personId,
-          fullName: m.fullName,
-          title: m.title,
-          department: m.department,
-          seniority: m.seniority,
-          role: m.role,
-          score: m.score,
-          rationale: m.rationale,
-          enrichment: null,
-          research: null,
-        })),
-      };
-      outputs.push({
-        topic: Topics.buyerGroupDiscovered,
-        key: plan.companyId,
-        value: await deps.workCodec.encode(work),
-        headers,
+        cooldownSeconds: roster.policy.cooldownSeconds,
+        inPaidWindow: inPaidWindow.has(plan.companyId),
       });
+      const codec = deps.workCodecs.get(topic);
+      if (!codec) throw new Error(`no codec for ${topic}`);
+      outputs.push({ topic, key: plan.companyId, value: await codec.encode(work), headers });
     }
     return outputs;
   };

@@ -1,0 +1,123 @@
+import { DEFAULT_LEVEL_COSTS_USD, type EnrichmentLevel } from '@bgs/domain';
+import {
+  Topics,
+  type BuyerGroupWorkRecord,
+  type CompanyTouchRecord,
+  type StageRecord,
+  type TopicCodec,
+} from '@bgs/platform';
+import type { CooldownStore } from './cooldown-store';
+import { createDiscoverHandler } from './discover-handler';
+import type { Roster, RosterStore } from './roster-store';
+import type { WorkTopic } from './work-route';
+
+const roster = (
+  companyId: string,
+  changeLevel: EnrichmentLevel,
+  cooldownSeconds = 3600,
+): Roster => ({
+  company: {
+    id: companyId,
+    workspaceId: 'ws-1',
+    name: companyId,
+    domain: null,
+    industry: null,
+    employeeCount: null,
+    status: 'active',
+    updatedAt: null,
+  },
+  policy: {
+    target: { productCategory: 'software', targetDepartments: ['engineering'] },
+    changeLevel,
+    cooldownSeconds,
+    levelCostsUsd: DEFAULT_LEVEL_COSTS_USD,
+  },
+  people: [
+    {
+      id: `${companyId}-p1`,
+      companyId,
+      fullName: 'Ada',
+      email: null,
+      jobTitle: 'CTO',
+      department: 'engineering',
+      seniority: 'c_level',
+      managerId: null,
+      status: 'active',
+      updatedAt: null,
+    },
+  ],
+});
+
+const touch = (companyId: string, offset: number): StageRecord<CompanyTouchRecord> => ({
+  topic: Topics.companyTouches,
+  partition: 0,
+  offset: String(offset),
+  key: companyId,
+  value: {
+    companyId,
+    level: null,
+    reason: 'title changed',
+    triggeredBy: 'cdc',
+    origins: [],
+    cooldownElapsed: false,
+  },
+  headers: {},
+  timestamp: 0,
+  attempt: 0,
+});
+
+const codec = <T>(topic: string): TopicCodec<T> => ({
+  topic,
+  encode: async (value) => Buffer.from(JSON.stringify(value)),
+  decode: async (buffer) => JSON.parse(buffer.toString()) as T,
+});
+
+/** Where each company's group went, read off the handler's outputs. */
+async function destinations(
+  rosters: readonly Roster[],
+  inWindow: readonly string[],
+): Promise<Record<string, string>> {
+  const store: RosterStore = {
+    load: async (ids) =>
+      new Map(rosters.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r])),
+  };
+  const cooldowns: CooldownStore = {
+    inWindow: async (ids) => new Set(ids.filter((id) => inWindow.includes(id))),
+    claim: async () => ({ granted: true }),
+  };
+  const workTopics: WorkTopic[] = [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched];
+  const handle = createDiscoverHandler({
+    rosters: store,
+    cooldowns,
+    touchCodec: codec(Topics.companyTouches),
+    deferralCodecs: new Map(),
+    workCodecs: new Map(workTopics.map((t) => [t, codec<BuyerGroupWorkRecord>(t)])),
+    maxMembers: 12,
+    now: () => 1_000,
+  });
+  const outputs = await handle(rosters.map((r, i) => touch(r.company.id, i + 1)));
+  return Object.fromEntries(outputs.map((o) => [o.key as string, o.topic]));
+}
+
+describe('the discover step, where each group goes', () => {
+  it('sends identify groups straight to the sink and paid ones to the enricher', async () => {
+    expect(
+      await destinations([roster('co-free', 'identify'), roster('co-paid', 'enrich')], []),
+    ).toEqual({
+      'co-free': Topics.buyerGroupResearched,
+      'co-paid': Topics.buyerGroupDiscovered,
+    });
+  });
+
+  it('keeps an identify group behind a paid refresh of its company still in its window', async () => {
+    expect(await destinations([roster('co-1', 'identify')], ['co-1'])).toEqual({
+      'co-1': Topics.buyerGroupDiscovered,
+    });
+  });
+
+  it('sends identify through the enricher in a workspace without a cooldown', async () => {
+    expect(await destinations([roster('co-1', 'identify', 0)], [])).toEqual({
+      'co-1': Topics.buyerGroupDiscovered,
+    });
+  });
+});
