@@ -13,7 +13,6 @@ export const PIPELINE_GROUPS = [
   'refresher.route',
   'refresher.discover',
   'enricher.enrich',
-  'enricher.research',
   'sink',
 ] as const;
 
