@@ -102,9 +102,11 @@ describe('ProcSampler', () => {
 });
 
 describe('stackProcesses', () => {
+  // A repository of its own around the stack dir: the check also accepts a process that names
+  // the stack's parent folder (the repository), which must not be the shared temp folder.
   const stackDir = (files: Record<string, string>): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgs-stack-'));
-    mkdirSync(join(dir, 'run'));
+    const dir = join(mkdtempSync(join(tmpdir(), 'bgs-repo-')), '.stack');
+    mkdirSync(join(dir, 'run'), { recursive: true });
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'run', name), text);
     return dir;
   };
