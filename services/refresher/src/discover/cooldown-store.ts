@@ -11,8 +11,6 @@ export type CooldownDecision =
   | { readonly granted: false; readonly windowEndsAt: number; readonly deferUntil?: number };
 
 export interface CooldownStore {
-  /** Of these companies, those inside a paid cooldown window now. */
-  inWindow(companyIds: readonly string[]): Promise<ReadonlySet<string>>;
   claim(request: {
     readonly companyId: string;
     readonly generation: number;
@@ -24,15 +22,6 @@ export interface CooldownStore {
 
 export function createPgCooldownStore(db: Queryable): CooldownStore {
   return {
-    async inWindow(companyIds) {
-      if (companyIds.length === 0) return new Set();
-      const rows = await db.query<{ company_id: string }>(
-        `SELECT company_id FROM company_cooldowns
-          WHERE company_id = ANY($1) AND window_ends_at > now()`,
-        [companyIds],
-      );
-      return new Set(rows.rows.map((r) => r.company_id));
-    },
     async claim({ companyId, generation, cooldownSeconds, cooldownElapsed }) {
       const granted = await db.query<{ owner_generation: string }>(
         `INSERT INTO company_cooldowns AS cc

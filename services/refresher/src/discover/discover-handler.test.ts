@@ -14,8 +14,9 @@ import type { WorkTopic } from './work-route';
 const roster = (
   companyId: string,
   changeLevel: EnrichmentLevel,
-  cooldownSeconds = 3600,
+  { cooldownSeconds = 3600, inPaidWindow = false } = {},
 ): Roster => ({
+  inPaidWindow,
   company: {
     id: companyId,
     workspaceId: 'ws-1',
@@ -73,16 +74,12 @@ const codec = <T>(topic: string): TopicCodec<T> => ({
 });
 
 /** Where each company's group went, read off the handler's outputs. */
-async function destinations(
-  rosters: readonly Roster[],
-  inWindow: readonly string[],
-): Promise<Record<string, string>> {
+async function destinations(rosters: readonly Roster[]): Promise<Record<string, string>> {
   const store: RosterStore = {
     load: async (ids) =>
       new Map(rosters.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r])),
   };
   const cooldowns: CooldownStore = {
-    inWindow: async (ids) => new Set(ids.filter((id) => inWindow.includes(id))),
     claim: async () => ({ granted: true }),
   };
   const workTopics: WorkTopic[] = [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched];
@@ -102,7 +99,7 @@ async function destinations(
 describe('the discover step, where each group goes', () => {
   it('sends identify groups straight to the sink and paid ones to the enricher', async () => {
     expect(
-      await destinations([roster('co-free', 'identify'), roster('co-paid', 'enrich')], []),
+      await destinations([roster('co-free', 'identify'), roster('co-paid', 'enrich')]),
     ).toEqual({
       'co-free': Topics.buyerGroupResearched,
       'co-paid': Topics.buyerGroupDiscovered,
@@ -110,13 +107,13 @@ describe('the discover step, where each group goes', () => {
   });
 
   it('keeps an identify group behind a paid refresh of its company still in its window', async () => {
-    expect(await destinations([roster('co-1', 'identify')], ['co-1'])).toEqual({
+    expect(await destinations([roster('co-1', 'identify', { inPaidWindow: true })])).toEqual({
       'co-1': Topics.buyerGroupDiscovered,
     });
   });
 
   it('sends identify through the enricher in a workspace without a cooldown', async () => {
-    expect(await destinations([roster('co-1', 'identify', 0)], [])).toEqual({
+    expect(await destinations([roster('co-1', 'identify', { cooldownSeconds: 0 })])).toEqual({
       'co-1': Topics.buyerGroupDiscovered,
     });
   });

@@ -197,11 +197,6 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
     const decisions = await Promise.all(
       plans.map((plan) => decideLevel(plan, rosterOf(plan), deps.cooldowns)),
     );
-    const inPaidWindow = await deps.cooldowns.inWindow(
-      plans
-        .filter((_, i) => !isPaidLevel((decisions[i] as LevelDecision).level))
-        .map((p) => p.companyId),
-    );
     for (const [index, plan] of plans.entries()) {
       const roster = rosterOf(plan);
       const decision = decisions[index] as LevelDecision;
@@ -214,7 +209,7 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
       const topic = workTopicFor({
         level: decision.level,
         cooldownSeconds: roster.policy.cooldownSeconds,
-        inPaidWindow: inPaidWindow.has(plan.companyId),
+        inPaidWindow: roster.inPaidWindow,
       });
       const codec = deps.workCodecs.get(topic);
       if (!codec) throw new Error(`no codec for ${topic}`);

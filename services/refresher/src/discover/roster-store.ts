@@ -25,6 +25,8 @@ export interface Roster {
   readonly company: Company;
   readonly policy: WorkspacePolicy;
   readonly people: readonly Person[];
+  /** The company is inside a paid cooldown window: a paid refresh of it may be in flight. */
+  readonly inPaidWindow: boolean;
 }
 
 export interface RosterStore {
@@ -45,6 +47,7 @@ type CompanyRow = Dated<CompaniesRow> & {
   change_level: string | null;
   cooldown_seconds: number | null;
   level_costs_usd: Record<string, unknown> | null;
+  in_paid_window: boolean;
 };
 
 const iso = <Row extends { updated_at: Date | null }>(row: Row) => ({
@@ -80,9 +83,11 @@ export function createPgRosterStore(db: Queryable): RosterStore {
       const companies = await db.query<CompanyRow>(
         `SELECT c.id, c.workspace_id, c.name, c.domain, c.industry, c.employee_count, c.status,
                 c.updated_at, ws.product_category, ws.target_departments, ws.change_level,
-                ws.cooldown_seconds, ws.level_costs_usd
+                ws.cooldown_seconds, ws.level_costs_usd,
+                coalesce(cc.window_ends_at > now(), false) AS in_paid_window
            FROM companies c
            LEFT JOIN workspace_settings ws ON ws.workspace_id = c.workspace_id
+           LEFT JOIN company_cooldowns cc ON cc.company_id = c.id
           WHERE c.id = ANY($1)`,
         [companyIds],
       );
@@ -103,6 +108,7 @@ export function createPgRosterStore(db: Queryable): RosterStore {
           company: companyFromRow(iso(row)),
           policy: policyOf(row),
           people: peopleByCompany.get(row.id) ?? [],
+          inPaidWindow: row.in_paid_window,
         });
       }
       return result;
