@@ -5,6 +5,7 @@ export * from './ops-server';
 export * from './lifecycle';
 export * from './health';
 export * from './resource';
+export * from './coalescing-batcher';
 export * from './postgres';
 export * from './service-runtime';
 export * from './kafka/topics';

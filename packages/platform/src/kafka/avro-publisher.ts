@@ -6,10 +6,11 @@
  * Publishes that arrive while a send is in flight are gathered into the next send: the
  * idempotent producer allows one request in flight, so one send per record would cap
  * throughput at one broker round trip per record. Records keep their call order, so a
- * company's records keep theirs. That gathering is `createCoalescingBatcher`, which ingress
- * also uses for its Postgres claims: one home for the pattern.
+ * company's records keep theirs. That gathering is `createCoalescingBatcher`
+ * (../coalescing-batcher.ts), which ingress also uses for its Postgres claims.
  */
 import type { IHeaders, Message, Producer } from 'kafkajs';
+import { createCoalescingBatcher } from '../coalescing-batcher';
 import type { SchemaCodec } from './schema-codec';
 
 export interface AvroPublisher<T> {
@@ -34,72 +35,6 @@ export class PublishTimeoutError extends Error {
     super(`Kafka did not acknowledge the record on ${topic} within ${timeoutMs} ms`);
     this.name = 'PublishTimeoutError';
   }
-}
-
-export interface CoalescingBatcherOptions<Item, Result> {
-  /**
-   * One round trip for the whole batch, resolving with one result per item, in item order.
-   * A rejection fails every item of the batch with that error.
-   */
-  readonly run: (items: readonly Item[]) => Promise<readonly Result[]>;
-  /** The most items in one batch. */
-  readonly maxBatch: number;
-  /**
-   * When nothing is in flight, start on the next event-loop turn instead of at once, so that
-   * calls made in the same turn share the first batch. A turn, not a timer: no added latency.
-   */
-  readonly startOnNextTurn?: boolean;
-}
-
-/** Submits one item; resolves with its own result once its batch has run. */
-export type CoalescingBatcher<Item, Result> = (item: Item) => Promise<Result>;
-
-interface Pending<Item, Result> {
-  readonly item: Item;
-  readonly resolve: (result: Result) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/**
- * Gathers the calls made while a batch is in flight into the next batch, with one batch in
- * flight at a time: under load each round trip serves everyone who waited for it; when idle a
- * call goes out at once (or on the next turn). A failed batch never rejects the batcher itself.
- */
-export function createCoalescingBatcher<Item, Result>(
-  options: CoalescingBatcherOptions<Item, Result>,
-): CoalescingBatcher<Item, Result> {
-  const { run, maxBatch } = options;
-  const queue: Pending<Item, Result>[] = [];
-  let state: 'idle' | 'scheduled' | 'running' = 'idle';
-
-  const settle = async (batch: readonly Pending<Item, Result>[]): Promise<void> => {
-    try {
-      const results = await run(batch.map((pending) => pending.item));
-      if (results.length !== batch.length) {
-        throw new Error(`a batch of ${batch.length} items gave ${results.length} results`);
-      }
-      batch.forEach((pending, index) => pending.resolve(results[index] as Result));
-    } catch (error) {
-      batch.forEach((pending) => pending.reject(error));
-    }
-  };
-  const drain = async (): Promise<void> => {
-    state = 'running';
-    while (queue.length > 0) await settle(queue.splice(0, maxBatch));
-    state = 'idle';
-  };
-
-  return (item) =>
-    new Promise<Result>((resolve, reject) => {
-      queue.push({ item, resolve, reject });
-      if (state !== 'idle') return;
-      if (options.startOnNextTurn) {
-        state = 'scheduled';
-        setImmediate(() => void drain());
-      } else {
-        void drain();
-      }
-    });
 }
 
 export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPublisher<T> {
