@@ -15,6 +15,12 @@ export interface CoalescingBatcherOptions<Item, Result> {
    * calls made in the same turn share the first batch. A turn, not a timer: no added latency.
    */
   readonly startOnNextTurn?: boolean;
+  /**
+   * Batches in flight at once (default 1). With more than one, a call waits only while every
+   * slot is busy, so under light load it goes out alone and at once; under load the waiting
+   * calls still share the next free slot's batch.
+   */
+  readonly concurrency?: number;
 }
 
 /** Submits one item; resolves with its own result once its batch has run. */
@@ -27,16 +33,19 @@ interface Pending<Item, Result> {
 }
 
 /**
- * Gathers the calls made while a batch is in flight into the next batch, with one batch in
- * flight at a time: under load each round trip serves everyone who waited for it; when idle a
- * call goes out at once (or on the next turn). A failed batch never rejects the batcher itself.
+ * Gathers the calls made while the batches in flight run into the next batch, with at most
+ * `concurrency` batches in flight: under load each round trip serves everyone who waited for
+ * it; when idle a call goes out at once (or on the next turn). A failed batch never rejects the
+ * batcher itself.
  */
 export function createCoalescingBatcher<Item, Result>(
   options: CoalescingBatcherOptions<Item, Result>,
 ): CoalescingBatcher<Item, Result> {
   const { run, maxBatch } = options;
+  const concurrency = options.concurrency ?? 1;
   const queue: Pending<Item, Result>[] = [];
-  let state: 'idle' | 'scheduled' | 'running' = 'idle';
+  let inFlight = 0;
+  let scheduled = false;
 
   const settle = async (batch: readonly Pending<Item, Result>[]): Promise<void> => {
     try {
@@ -49,21 +58,27 @@ export function createCoalescingBatcher<Item, Result>(
       batch.forEach((pending) => pending.reject(error));
     }
   };
-  const drain = async (): Promise<void> => {
-    state = 'running';
-    while (queue.length > 0) await settle(queue.splice(0, maxBatch));
-    state = 'idle';
+  /** Starts a batch in every free slot while calls wait. */
+  const pump = (): void => {
+    scheduled = false;
+    while (inFlight < concurrency && queue.length > 0) {
+      inFlight += 1;
+      void settle(queue.splice(0, maxBatch)).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
+    }
   };
 
   return (item) =>
     new Promise<Result>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (state !== 'idle') return;
+      if (inFlight >= concurrency || scheduled) return;
       if (options.startOnNextTurn) {
-        state = 'scheduled';
-        setImmediate(() => void drain());
+        scheduled = true;
+        setImmediate(pump);
       } else {
-        void drain();
+        pump();
       }
     });
 }

@@ -7,7 +7,8 @@ import {
   type TopicCodec,
 } from '@bgs/platform';
 import type { CooldownStore } from './cooldown-store';
-import { createDiscoverHandler } from './discover-handler';
+import { cooldownClaimOf, createDiscoverHandler, levelDecisionOf } from './discover-handler';
+import type { RefreshPlan } from './plan';
 import type { Roster, RosterStore } from './roster-store';
 import type { WorkTopic } from './work-route';
 
@@ -80,7 +81,7 @@ async function destinations(rosters: readonly Roster[]): Promise<Record<string, 
       new Map(rosters.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r])),
   };
   const cooldowns: CooldownStore = {
-    claim: async () => ({ granted: true }),
+    claim: async (claims) => claims.map(() => ({ granted: true })),
   };
   const workTopics: WorkTopic[] = [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched];
   const handle = createDiscoverHandler({
@@ -116,5 +117,58 @@ describe('the discover step, where each group goes', () => {
     expect(await destinations([roster('co-1', 'identify', { cooldownSeconds: 0 })])).toEqual({
       'co-1': Topics.buyerGroupDiscovered,
     });
+  });
+});
+
+const plan = (companyId: string, requestedLevel?: EnrichmentLevel): RefreshPlan => ({
+  companyId,
+  generation: 7,
+  requestedLevel,
+  reasons: ['title changed'],
+  triggeredBy: 'cdc',
+  origins: [],
+  originCount: 1,
+  cooldownElapsed: false,
+  headers: {},
+});
+
+describe('the cooldown decision of a plan', () => {
+  it('claims a window only for a paid level in a workspace with a cooldown', () => {
+    expect(cooldownClaimOf(plan('co-1'), roster('co-1', 'identify'))).toBeUndefined();
+    expect(cooldownClaimOf(plan('co-1'), roster('co-1', 'enrich', { cooldownSeconds: 0 }))).toBe(
+      undefined,
+    );
+    expect(cooldownClaimOf(plan('co-1', 'deep_research'), roster('co-1', 'identify'))).toEqual({
+      companyId: 'co-1',
+      generation: 7,
+      cooldownSeconds: 3600,
+      cooldownElapsed: false,
+    });
+  });
+
+  it('runs the asked level when granted, and identify with a deferral when refused', () => {
+    const paid = roster('co-1', 'enrich');
+    expect(levelDecisionOf(plan('co-1'), paid, { granted: true })).toEqual({ level: 'enrich' });
+    const windowEndsAt = Date.UTC(2026, 11, 1, 8);
+    expect(
+      levelDecisionOf(plan('co-1'), paid, {
+        granted: false,
+        windowEndsAt,
+        deferUntil: windowEndsAt,
+      }),
+    ).toEqual({
+      level: 'identify',
+      note: 'enrich deferred to 2026-12-01T08:00:00.000Z (cooldown)',
+      deferral: { level: 'enrich', dueAt: windowEndsAt },
+    });
+  });
+
+  it('emits no second deferral when one already waits for the window', () => {
+    const decision = levelDecisionOf(plan('co-1'), roster('co-1', 'enrich'), {
+      granted: false,
+      windowEndsAt: 0,
+    });
+    expect(decision.level).toBe('identify');
+    expect(decision.deferral).toBeUndefined();
   });
 });

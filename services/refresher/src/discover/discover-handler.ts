@@ -21,7 +21,7 @@ import {
   type StageRecord,
   type TopicCodec,
 } from '@bgs/platform';
-import type { CooldownStore } from './cooldown-store';
+import type { CooldownClaim, CooldownDecision, CooldownStore } from './cooldown-store';
 import { planRefreshes, type RefreshPlan } from './plan';
 import type { Roster, RosterStore } from './roster-store';
 import { workTopicFor, type WorkTopic } from './work-route';
@@ -51,28 +51,50 @@ export interface LevelDecision {
   readonly deferral?: { readonly level: EnrichmentLevel; readonly dueAt: number };
 }
 
-async function decideLevel(
-  plan: RefreshPlan,
-  roster: Roster,
-  cooldowns: CooldownStore,
-): Promise<LevelDecision> {
+/** The cooldown claim a plan makes: only a paid level under a workspace cooldown makes one. */
+export function cooldownClaimOf(plan: RefreshPlan, roster: Roster): CooldownClaim | undefined {
   const level = plan.requestedLevel ?? roster.policy.changeLevel;
-  if (!isPaidLevel(level) || roster.policy.cooldownSeconds === 0) return { level };
-  const decision = await cooldowns.claim({
+  if (!isPaidLevel(level) || roster.policy.cooldownSeconds === 0) return undefined;
+  return {
     companyId: plan.companyId,
     generation: plan.generation,
     cooldownSeconds: roster.policy.cooldownSeconds,
     cooldownElapsed: plan.cooldownElapsed,
-  });
-  if (decision.granted) return { level };
-  const until = new Date(decision.windowEndsAt).toISOString();
+  };
+}
+
+/** The level a plan runs at, given its cooldown claim's answer (none: it made no claim). */
+export function levelDecisionOf(
+  plan: RefreshPlan,
+  roster: Roster,
+  cooldown: CooldownDecision | undefined,
+): LevelDecision {
+  const level = plan.requestedLevel ?? roster.policy.changeLevel;
+  if (cooldown === undefined || cooldown.granted) return { level };
+  const until = new Date(cooldown.windowEndsAt).toISOString();
   return {
     level: 'identify',
     note: `${level} deferred to ${until} (cooldown)`,
-    ...(decision.deferUntil !== undefined
-      ? { deferral: { level, dueAt: decision.deferUntil } }
+    ...(cooldown.deferUntil !== undefined
+      ? { deferral: { level, dueAt: cooldown.deferUntil } }
       : {}),
   };
+}
+
+/** Every plan's level, with one cooldown round trip for the whole batch. */
+async function decideLevels(
+  plans: readonly RefreshPlan[],
+  rosterOf: (plan: RefreshPlan) => Roster,
+  cooldowns: CooldownStore,
+): Promise<LevelDecision[]> {
+  const claims = plans.map((plan) => cooldownClaimOf(plan, rosterOf(plan)));
+  const made = claims.filter((c): c is CooldownClaim => c !== undefined);
+  const answers = await cooldowns.claim(made);
+  const answerOf = new Map(made.map((claim, index) => [claim, answers[index]]));
+  return plans.map((plan, index) => {
+    const claim = claims[index];
+    return levelDecisionOf(plan, rosterOf(plan), claim ? answerOf.get(claim) : undefined);
+  });
 }
 
 /** The final due time of a deferral, kept while it hops down the tiers. */
@@ -193,10 +215,7 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
     if (missing.length > 0) throw new UnknownCompanyError(missing);
 
     const rosterOf = (plan: RefreshPlan) => rosters.get(plan.companyId) as Roster;
-    // Each company's cooldown is its own row: decide them all at once, not one after another.
-    const decisions = await Promise.all(
-      plans.map((plan) => decideLevel(plan, rosterOf(plan), deps.cooldowns)),
-    );
+    const decisions = await decideLevels(plans, rosterOf, deps.cooldowns);
     for (const [index, plan] of plans.entries()) {
       const roster = rosterOf(plan);
       const decision = decisions[index] as LevelDecision;
