@@ -580,7 +580,7 @@ describe('ingress API (/api/v1) against the stack', () => {
       expect(before.status).toBe(404);
       expect(before.body).toEqual({ error: 'not_found' });
 
-      const [ada, bob, gone] = [uniqueName('p'), uniqueName('p'), uniqueName('p')];
+      const [ada, bob, cy] = [uniqueName('p'), uniqueName('p'), uniqueName('p')];
       await pool.query(
         `INSERT INTO people (id, company_id, full_name, job_title)
          VALUES ($1, $3, 'Ada Lovelace', 'CTO'), ($2, $3, 'Bob Builder', 'Engineer')`,
@@ -597,8 +597,8 @@ describe('ingress API (/api/v1) against the stack', () => {
            (company_id, person_id, role, score, rationale, enrichment, generation)
          VALUES ($1, $2, 'decision_maker', 9.5, 'signs the budget', '{"linkedin": "ada"}', 3),
                 ($1, $3, 'technical_evaluator', 7, NULL, NULL, 3),
-                ($1, $4, 'champion', 8, 'dropped by generation 3', NULL, 2)`,
-        [companyId, ada, bob, gone],
+                ($1, $4, 'champion', 8, 'unchanged since generation 2', NULL, 2)`,
+        [companyId, ada, bob, cy],
       );
 
       const after = await call('GET', path, { key: keyA.key });
@@ -621,6 +621,17 @@ describe('ingress API (/api/v1) against the stack', () => {
             score: 9.5,
             rationale: 'signs the budget',
             enrichment: { linkedin: 'ada' },
+            research: null,
+          },
+          // A member the last refresh left as it was keeps the generation that wrote it.
+          {
+            personId: cy,
+            name: null,
+            title: null,
+            role: 'champion',
+            score: 8,
+            rationale: 'unchanged since generation 2',
+            enrichment: null,
             research: null,
           },
           {

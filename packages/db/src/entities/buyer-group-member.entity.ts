@@ -17,8 +17,8 @@ import { BuyerGroup } from './buyer-group.entity';
 
 /**
  * One person in one company's buyer group. The primary key (company_id, person_id) is the
- * upsert key, so a replay can never add the same person twice. Rows whose `generation` is
- * older than the group's were dropped from the group by a later refresh.
+ * upsert key, so a replay can never add the same person twice. A save deletes the members it
+ * dropped and rewrites only the members that changed.
  */
 @Entity({ name: 'buyer_group_members' })
 @Check('ck_buyer_group_members_role', sqlIn('role', BUYER_GROUP_ROLES))
@@ -60,7 +60,7 @@ export class BuyerGroupMember {
   @Column({ type: 'jsonb', nullable: true })
   research!: Record<string, unknown> | null;
 
-  /** bigint in Postgres, number in TypeScript: the group generation that last wrote this row. */
+  /** bigint in Postgres, number in TypeScript: the group generation that last changed this row. */
   @Column({ type: 'bigint', transformer: bigintToNumber })
   generation!: number;
 

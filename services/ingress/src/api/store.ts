@@ -326,7 +326,7 @@ export function createPgApiStore(pool: Queryable): ApiStore {
                          ) ORDER BY m.score DESC, m.person_id)
                   FROM buyer_group_members m
                   LEFT JOIN people p ON p.id = m.person_id AND p.company_id = m.company_id
-                  WHERE m.company_id = bg.company_id AND m.generation >= bg.generation
+                  WHERE m.company_id = bg.company_id
                 ), '[]'::json) AS members
          FROM buyer_groups bg
          WHERE bg.company_id = $1 AND bg.workspace_id = $2`,

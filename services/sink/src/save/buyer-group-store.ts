@@ -15,6 +15,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   clamp10,
   diffsAgainstSaved,
+  membersToWrite,
   planSaves,
   type SavedMemberRow,
   type SaveRequest,
@@ -161,6 +162,7 @@ async function upsertGroups(manager: EntityManager, fresh: readonly SaveRequest[
 async function replaceMembers(
   manager: EntityManager,
   fresh: readonly SaveRequest[],
+  changed: ReturnType<typeof membersToWrite>,
 ): Promise<void> {
   const kept = fresh.flatMap(({ work }) => work.members.map((m) => [work.companyId, m.personId]));
   await manager.query(
@@ -169,8 +171,10 @@ async function replaceMembers(
         AND (m.company_id, m.person_id) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
     [fresh.map(({ work }) => work.companyId), kept.map(([c]) => c), kept.map(([, p]) => p)],
   );
-  if (kept.length === 0) return;
-  // Paid data survives a free refresh: an identify-level save keeps what enrich bought.
+  if (changed.length === 0) return;
+  // Only the members that changed are written (membersToWrite): an unchanged row gets no new
+  // version and no WAL for the CDC slot to decode, and keeps the generation that last changed
+  // it. Paid data survives a free refresh: an identify-level save keeps what enrich bought.
   await manager.query(
     `INSERT INTO buyer_group_members
             (company_id, person_id, role, score, rationale, enrichment, research, generation)
@@ -186,18 +190,16 @@ async function replaceMembers(
             generation = excluded.generation, updated_at = now()`,
     [
       json(
-        fresh.flatMap(({ work }) =>
-          work.members.map((m) => ({
-            company_id: work.companyId,
-            person_id: m.personId,
-            role: m.role,
-            score: clamp10(m.score),
-            rationale: m.rationale,
-            enrichment: m.enrichment === null ? null : (JSON.parse(m.enrichment) as unknown),
-            research: m.research === null ? null : (JSON.parse(m.research) as unknown),
-            generation: work.generation,
-          })),
-        ),
+        changed.map(({ work, member: m }) => ({
+          company_id: work.companyId,
+          person_id: m.personId,
+          role: m.role,
+          score: clamp10(m.score),
+          rationale: m.rationale,
+          enrichment: m.enrichment === null ? null : (JSON.parse(m.enrichment) as unknown),
+          research: m.research === null ? null : (JSON.parse(m.research) as unknown),
+          generation: work.generation,
+        })),
       ),
     ],
   );
@@ -241,47 +243,35 @@ async function logCompleted(
   return new Map(rows.map((r) => [r.company_id, r.completed_at.getTime()]));
 }
 
-/** The ledger: the discover stage's price and the save, once per (company, generation). */
-async function recordOperations(
+/**
+ * The ledger of what a refresh cost: the discover stage's price, once per (company,
+ * generation). The save itself costs nothing and its diff and timing are in the refresh log,
+ * so it has no ledger row (writing one doubled the ledger's inserts, the sink's costliest
+ * statement).
+ */
+async function recordDiscoverCosts(
   manager: EntityManager,
   fresh: readonly SaveRequest[],
-  diffs: ReadonlyMap<string, MemberDiff>,
   discoverCostOf: (workspaceId: string) => number,
 ): Promise<void> {
-  const now = Date.now();
   await manager.query(
     `INSERT INTO pipeline_operations
             (idempotency_key, stage, company_id, input, output, status, duration_ms, cost_usd, completed_at)
-     SELECT o.idempotency_key, o.stage, o.company_id, o.input, o.output, 'completed',
-            o.duration_ms, o.cost_usd,
-            CASE WHEN o.stage = 'discover' THEN to_timestamp(o.completed_at / 1000.0) ELSE now() END
-       FROM jsonb_to_recordset($1::jsonb) AS o(idempotency_key text, stage text, company_id text,
-            input jsonb, output jsonb, duration_ms integer, cost_usd numeric, completed_at bigint)
+     SELECT o.idempotency_key, 'discover', o.company_id, o.input, o.output, 'completed', 0,
+            o.cost_usd, to_timestamp(o.completed_at / 1000.0)
+       FROM jsonb_to_recordset($1::jsonb) AS o(idempotency_key text, company_id text,
+            input jsonb, output jsonb, cost_usd numeric, completed_at bigint)
      ON CONFLICT (idempotency_key) DO NOTHING`,
     [
       json(
-        fresh.flatMap(({ work }) => {
-          const input = { generation: work.generation, level: work.level, reason: work.reason };
-          const common = { company_id: work.companyId, input, completed_at: work.discoveredAt };
-          return [
-            {
-              ...common,
-              idempotency_key: `discover:${work.companyId}:${work.generation}`,
-              stage: 'discover',
-              output: { members: work.members.length, confidence: work.confidence },
-              duration_ms: 0,
-              cost_usd: discoverCostOf(work.workspaceId),
-            },
-            {
-              ...common,
-              idempotency_key: `save:${work.companyId}:${work.generation}`,
-              stage: 'save',
-              output: { diff: diffs.get(work.companyId) ?? EMPTY_DIFF },
-              duration_ms: Math.max(0, now - work.discoveredAt),
-              cost_usd: 0,
-            },
-          ];
-        }),
+        fresh.map(({ work }) => ({
+          idempotency_key: `discover:${work.companyId}:${work.generation}`,
+          company_id: work.companyId,
+          input: { generation: work.generation, level: work.level, reason: work.reason },
+          output: { members: work.members.length, confidence: work.confidence },
+          cost_usd: discoverCostOf(work.workspaceId),
+          completed_at: work.discoveredAt,
+        })),
       ),
     ],
   );
@@ -295,14 +285,15 @@ async function saveFresh(
 ): Promise<SaveOutcome[]> {
   if (fresh.length === 0) return [];
   const savedMembers = (await manager.query(
-    `SELECT company_id, person_id, role FROM buyer_group_members WHERE company_id = ANY($1)`,
+    `SELECT company_id, person_id, role, score, rationale
+       FROM buyer_group_members WHERE company_id = ANY($1)`,
     [fresh.map(({ work }) => work.companyId)],
   )) as SavedMemberRow[];
   const diffs = diffsAgainstSaved(fresh, savedMembers);
   await upsertGroups(manager, fresh);
-  await replaceMembers(manager, fresh);
+  await replaceMembers(manager, fresh, membersToWrite(fresh, savedMembers));
   const completedAt = await logCompleted(manager, fresh, saved, diffs);
-  await recordOperations(manager, fresh, diffs, discoverCostOf);
+  await recordDiscoverCosts(manager, fresh, discoverCostOf);
   return fresh.map(({ work }) => ({
     kind: 'saved',
     work,

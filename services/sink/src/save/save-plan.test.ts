@@ -1,5 +1,5 @@
 import type { BuyerGroupWorkRecord } from '@bgs/platform';
-import { diffsAgainstSaved, planSaves, type SaveRequest } from './save-plan';
+import { diffsAgainstSaved, membersToWrite, planSaves, type SaveRequest } from './save-plan';
 
 const request = (
   companyId: string,
@@ -65,5 +65,55 @@ describe('diffsAgainstSaved', () => {
   it('counts every member of a company saved for the first time as added', () => {
     const diffs = diffsAgainstSaved([request('co-new', 1, [['p-1', 'champion']])], []);
     expect(diffs.get('co-new')?.added.map((m) => m.personId)).toEqual(['p-1']);
+  });
+});
+
+describe('membersToWrite', () => {
+  const member = (personId: string, over: Record<string, unknown> = {}) => ({
+    personId,
+    fullName: personId,
+    title: null,
+    department: null,
+    seniority: null,
+    role: 'champion',
+    score: 7.5,
+    rationale: 'owns the budget',
+    enrichment: null,
+    research: null,
+    ...over,
+  });
+  const saveOf = (members: ReturnType<typeof member>[]): SaveRequest => ({
+    traceId: null,
+    work: { companyId: 'co-1', generation: 9, members } as unknown as BuyerGroupWorkRecord,
+  });
+  const saved = (personId: string, over: Record<string, unknown> = {}) => ({
+    company_id: 'co-1',
+    person_id: personId,
+    role: 'champion',
+    score: '7.50',
+    rationale: 'owns the budget',
+    ...over,
+  });
+
+  it('skips the members saved exactly so, and writes new, changed and paid ones', () => {
+    const written = membersToWrite(
+      [
+        saveOf([
+          member('same'),
+          member('new'),
+          member('role', { role: 'blocker' }),
+          member('score', { score: 7.499 }),
+          member('why', { rationale: 'signs' }),
+          member('paid', { enrichment: '{"email":"x"}' }),
+        ]),
+      ],
+      [saved('same'), saved('role'), saved('score'), saved('why'), saved('paid'), saved('gone')],
+    );
+    expect(written.map((w) => w.member.personId)).toEqual(['new', 'role', 'why', 'paid']);
+  });
+
+  it('compares per company: the same person saved in another company is new here', () => {
+    const written = membersToWrite([saveOf([member('p1')])], [saved('p1', { company_id: 'co-2' })]);
+    expect(written.map((w) => w.member.personId)).toEqual(['p1']);
   });
 });

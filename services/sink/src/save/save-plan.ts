@@ -46,6 +46,40 @@ export interface SavedMemberRow {
   readonly company_id: string;
   readonly person_id: string;
   readonly role: string;
+  /** numeric: pg returns it as a string. */
+  readonly score: string | number;
+  readonly rationale: string | null;
+}
+
+type WorkMember = BuyerGroupWorkRecord['members'][number];
+
+/**
+ * The members of the new saves whose row would change: new to the group, or with another
+ * role, score or rationale, or carrying paid data (a free refresh carries none and keeps what
+ * was bought). Most refreshes change one member or none; the others are not written again.
+ */
+export function membersToWrite(
+  fresh: readonly SaveRequest[],
+  savedMembers: readonly SavedMemberRow[],
+): { readonly work: BuyerGroupWorkRecord; readonly member: WorkMember }[] {
+  const saved = new Map(
+    savedMembers.map((row) => [`${row.company_id}\u0000${row.person_id}`, row]),
+  );
+  return fresh.flatMap(({ work }) =>
+    work.members
+      .filter((m) => {
+        const row = saved.get(`${work.companyId}\u0000${m.personId}`);
+        return (
+          row === undefined ||
+          row.role !== m.role ||
+          Number(row.score) !== clamp10(m.score) ||
+          row.rationale !== m.rationale ||
+          m.enrichment !== null ||
+          m.research !== null
+        );
+      })
+      .map((member) => ({ work, member })),
+  );
 }
 
 /** Each new save's diff against the members saved before it. */
