@@ -84,4 +84,11 @@ describe('createCoalescingBatcher', () => {
     await finishNext();
     await expect(Promise.all(results)).resolves.toEqual([10, 20, 30, 40]);
   });
+
+  it('refuses a batcher without a slot', () => {
+    const { run } = controlledRun();
+    expect(() => createCoalescingBatcher({ run, maxBatch: 10, concurrency: 0 })).toThrow(
+      'at least one slot',
+    );
+  });
 });

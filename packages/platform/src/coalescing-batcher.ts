@@ -18,7 +18,8 @@ export interface CoalescingBatcherOptions<Item, Result> {
   /**
    * Batches in flight at once (default 1). With more than one, a call waits only while every
    * slot is busy, so under light load it goes out alone and at once; under load the waiting
-   * calls still share the next free slot's batch.
+   * calls still share the next free slot's batch. Batches may then finish out of order: only
+   * for callers whose items do not depend on one another (the Kafka publisher keeps 1).
    */
   readonly concurrency?: number;
 }
@@ -43,6 +44,12 @@ export function createCoalescingBatcher<Item, Result>(
 ): CoalescingBatcher<Item, Result> {
   const { run, maxBatch } = options;
   const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new Error(`a batcher needs at least one slot, not ${concurrency}`);
+  }
+  if (!Number.isInteger(maxBatch) && maxBatch !== Number.POSITIVE_INFINITY) {
+    throw new Error(`maxBatch must be an integer, not ${maxBatch}`);
+  }
   const queue: Pending<Item, Result>[] = [];
   let inFlight = 0;
   let scheduled = false;

@@ -1,6 +1,7 @@
 export * from './headers';
 export * from './failure';
 export * from './transactional-producers';
+export * from './slots';
 export * from './stage-consumer';
 export * from './stage-metrics';
 export * from './avro-decoder';

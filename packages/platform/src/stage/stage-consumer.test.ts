@@ -13,7 +13,7 @@ import {
 
 /** Just enough of a kafkajs consumer to crash it: the runtime's reaction is what is tested. */
 class FakeConsumer extends EventEmitter {
-  readonly events = { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' };
+  readonly events = { CRASH: 'consumer.crash' };
   constructor(readonly groupId: string) {
     super();
   }

@@ -3,8 +3,8 @@
  *
  * - Each partition batch is handled as one unit and its outputs, its failures' retry or
  *   dead-letter records and its offsets are committed in one Kafka transaction, so a crash
- *   anywhere replays the batch and nothing is lost or published twice. The batches of
- *   several partitions ready at once share that transaction (`transactional-producers.ts`).
+ *   anywhere replays the batch and nothing is lost or published twice. The batches of one
+ *   transaction slot's partitions that are ready at once share that transaction (`slots.ts`).
  * - A handler that fails on a batch is re-run message by message, so one bad message cannot
  *   take its neighbours down; the bad one goes to the next retry tier (or the dead-letter
  *   topic) and the partition keeps flowing.
@@ -22,10 +22,10 @@ import type { ServiceResource } from '../resource';
 import { PoisonMessageError, routeFailure } from './failure';
 import { Headers, integerHeader, readHeaders, type HeaderMap } from './headers';
 import { stageMetrics } from './stage-metrics';
+import { DEFAULT_PARTITIONS_PER_SLOT, slotAssigner } from './slots';
 import {
-  createGroupTransactions,
-  RevokedPartitionError,
-  type GroupTransactions,
+  createSlotTransactions,
+  type SlotTransactions,
   type TransactionalRecord,
 } from './transactional-producers';
 
@@ -76,6 +76,8 @@ export interface StageConsumerOptions<T> {
    * time and memory stay small and the consumer keeps its group membership.
    */
   readonly maxBatchRecords?: number;
+  /** Partitions per transaction slot (default DEFAULT_PARTITIONS_PER_SLOT; `slots.ts`). */
+  readonly partitionsPerSlot?: number;
 }
 
 export const DEFAULT_MAX_BATCH_RECORDS = 200;
@@ -147,8 +149,18 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
   const now = options.now ?? Date.now;
   const maxBatchRecords = options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS;
   const logger = options.logger.child({ component: 'stage', stage: options.stage });
-  /** One group commit per consumer group (the stage's and its retry tiers'). */
-  const transactions = new Map<string, GroupTransactions>();
+  const partitionsPerSlot = options.partitionsPerSlot ?? DEFAULT_PARTITIONS_PER_SLOT;
+  const assigner = slotAssigner(partitionsPerSlot);
+  /** The slot transactions of each consumer group (the stage's and its retry tiers'). */
+  const transactions = new Map<string, SlotTransactions>();
+  const transactionsOf = (groupId: string): SlotTransactions => {
+    let found = transactions.get(groupId);
+    if (!found) {
+      found = createSlotTransactions(options.kafka, { groupId, partitionsPerSlot });
+      transactions.set(groupId, found);
+    }
+    return found;
+  };
   const metrics = stageMetrics(options.registry);
   const timers = new Set<NodeJS.Timeout>();
   const consumers = new Set<Consumer>();
@@ -325,15 +337,10 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
         stoppedAtNotDue: dueAt !== undefined,
       });
       const commitStarted = process.hrtime.bigint();
-      try {
-        await transactionsOf(groupId).commit({
-          records: outputs,
-          offset: { topic: batch.topic, partition: batch.partition, offset: next },
-        });
-      } catch (error) {
-        if (error instanceof RevokedPartitionError) return false; // its new owner reads it
-        throw error;
-      }
+      await transactionsOf(groupId).commit({
+        records: outputs,
+        offset: { topic: batch.topic, partition: batch.partition, offset: next },
+      });
       metrics.commitSeconds.observe(labels, secondsSince(commitStarted));
       resolveOffset(last.offset);
       const processed = pending.length - handled.failures.length;
@@ -387,39 +394,13 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     timers.add(timer);
   };
 
-  const partitionCountsOf = async (topics: readonly string[]) => {
-    const admin = options.kafka.admin();
-    await admin.connect();
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
-      return Object.fromEntries(metadata.topics.map((t) => [t.name, t.partitions.length]));
-    } finally {
-      await admin.disconnect();
-    }
-  };
-
-  const transactionsOf = (groupId: string): GroupTransactions => {
-    const found = transactions.get(groupId);
-    if (!found) throw new Error(`no transactions for consumer group ${groupId}`);
-    return found;
-  };
-
   const run = async (groupId: string, topics: readonly string[], fromRetryTier: boolean) => {
-    if (!transactions.has(groupId)) {
-      transactions.set(
-        groupId,
-        createGroupTransactions({
-          kafka: options.kafka,
-          groupId,
-          partitionCounts: () => partitionCountsOf(topics),
-        }),
-      );
-    }
-    const consumer = createConsumer(options.kafka, { groupId, readUncommitted: false });
+    const consumer = createConsumer(options.kafka, {
+      groupId,
+      readUncommitted: false,
+      partitionAssigners: [assigner],
+    });
     consumers.add(consumer);
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-      transactionsOf(groupId).assigned(payload.memberAssignment),
-    );
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || stopping) return;
       logger.error('consumer stopped after a non-retriable error; replacing it', {

@@ -246,7 +246,9 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
         // the claim timeout would publish a duplicate, which the stages absorb.
         logger.error('event enqueued but not marked', { ...context, error: String(error) });
       }
-      logger.info('webhook enqueued', context);
+      // Every accepted delivery is counted in ingress_webhooks_total; a line per delivery (at the
+      // door's target rate, thousands a second) is for debugging only.
+      logger.debug('webhook enqueued', context);
       return answer(res, source.name, 'enqueued', 202, { status: 'enqueued', eventId: event.id });
     },
   );

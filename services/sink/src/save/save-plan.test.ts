@@ -48,9 +48,9 @@ describe('diffsAgainstSaved', () => {
         request('co-2', 2, [['p-9', 'blocker']]),
       ],
       [
-        { company_id: 'co-1', person_id: 'p-1', role: 'influencer' },
-        { company_id: 'co-1', person_id: 'p-2', role: 'end_user' },
-        { company_id: 'co-2', person_id: 'p-9', role: 'blocker' },
+        { company_id: 'co-1', person_id: 'p-1', role: 'influencer', score: 5, rationale: null },
+        { company_id: 'co-1', person_id: 'p-2', role: 'end_user', score: 5, rationale: null },
+        { company_id: 'co-2', person_id: 'p-9', role: 'blocker', score: 5, rationale: null },
       ],
     );
     const co1 = diffs.get('co-1');
