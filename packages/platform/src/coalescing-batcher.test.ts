@@ -91,4 +91,29 @@ describe('createCoalescingBatcher', () => {
       'at least one slot',
     );
   });
+
+  it('rests between batches, and the calls made while it rests share the next batch', async () => {
+    const { batches, run, finishNext } = controlledRun();
+    let clock = 0;
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const submit = createCoalescingBatcher({
+        run,
+        maxBatch: 10,
+        pauseBetweenBatchesMs: 5,
+        now: () => clock,
+      });
+      const results = [submit(1)];
+      await finishNext();
+      results.push(submit(2), submit(3));
+      expect(batches).toEqual([[1]]);
+      clock = 5;
+      jest.advanceTimersByTime(5);
+      expect(batches).toEqual([[1], [2, 3]]);
+      await finishNext();
+      await expect(Promise.all(results)).resolves.toEqual([10, 20, 30]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -22,6 +22,12 @@ export interface CoalescingBatcherOptions<Item, Result> {
    * for callers whose items do not depend on one another (the Kafka publisher keeps 1).
    */
   readonly concurrency?: number;
+  /**
+   * The least time between the end of a batch and the start of the next (default 0). Calls
+   * made meanwhile wait and share that next batch.
+   */
+  readonly pauseBetweenBatchesMs?: number;
+  readonly now?: () => number;
 }
 
 /** Submits one item; resolves with its own result once its batch has run. */
@@ -53,6 +59,9 @@ export function createCoalescingBatcher<Item, Result>(
   const queue: Pending<Item, Result>[] = [];
   let inFlight = 0;
   let scheduled = false;
+  const pauseMs = options.pauseBetweenBatchesMs ?? 0;
+  const now = options.now ?? Date.now;
+  let lastEndedAt = Number.NEGATIVE_INFINITY;
 
   const settle = async (batch: readonly Pending<Item, Result>[]): Promise<void> => {
     try {
@@ -65,14 +74,21 @@ export function createCoalescingBatcher<Item, Result>(
       batch.forEach((pending) => pending.reject(error));
     }
   };
-  /** Starts a batch in every free slot while calls wait. */
+  /** Starts a batch in every free slot while calls wait, once the pause has passed. */
   const pump = (): void => {
     scheduled = false;
+    const restLeft = lastEndedAt + pauseMs - now();
+    if (restLeft > 0 && queue.length > 0 && inFlight < concurrency) {
+      scheduled = true;
+      setTimeout(pump, restLeft);
+      return;
+    }
     while (inFlight < concurrency && queue.length > 0) {
       inFlight += 1;
       void settle(queue.splice(0, maxBatch)).finally(() => {
         inFlight -= 1;
-        pump();
+        lastEndedAt = now();
+        if (!scheduled) pump();
       });
     }
   };

@@ -15,6 +15,13 @@ import {
   type RetryOptions,
 } from 'kafkajs';
 import type { Logger } from 'winston';
+import { cacheGroupCoordinators } from './coordinator-cache';
+
+// kafkajs's Cluster class has no public export or types; its module path is stable across 2.x.
+type KafkajsCluster = Parameters<typeof cacheGroupCoordinators>[0];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkajsCluster = require('kafkajs/src/cluster') as KafkajsCluster;
+cacheGroupCoordinators(kafkajsCluster);
 
 export type { Admin, Consumer, Kafka, Producer };
 
