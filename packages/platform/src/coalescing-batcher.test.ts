@@ -73,25 +73,6 @@ describe('createCoalescingBatcher', () => {
     await expect(submit(1)).rejects.toThrow('a batch of 1 items gave 0 results');
   });
 
-  it('with two slots, sends two calls alone and at once, then gathers the rest into the first free slot', async () => {
-    const { batches, run, finishNext } = controlledRun();
-    const submit = createCoalescingBatcher({ run, maxBatch: 10, concurrency: 2 });
-    const results = [1, 2, 3, 4].map((n) => submit(n));
-    expect(batches).toEqual([[1], [2]]);
-    await finishNext();
-    expect(batches).toEqual([[1], [2], [3, 4]]);
-    await finishNext();
-    await finishNext();
-    await expect(Promise.all(results)).resolves.toEqual([10, 20, 30, 40]);
-  });
-
-  it('refuses a batcher without a slot', () => {
-    const { run } = controlledRun();
-    expect(() => createCoalescingBatcher({ run, maxBatch: 10, concurrency: 0 })).toThrow(
-      'at least one slot',
-    );
-  });
-
   it('rests between batches, and the calls made while it rests share the next batch', async () => {
     const { batches, run, finishNext } = controlledRun();
     let clock = 0;

@@ -16,13 +16,6 @@ export interface CoalescingBatcherOptions<Item, Result> {
    */
   readonly startOnNextTurn?: boolean;
   /**
-   * Batches in flight at once (default 1). With more than one, a call waits only while every
-   * slot is busy, so under light load it goes out alone and at once; under load the waiting
-   * calls still share the next free slot's batch. Batches may then finish out of order: only
-   * for callers whose items do not depend on one another (the Kafka publisher keeps 1).
-   */
-  readonly concurrency?: number;
-  /**
    * The least time between the end of a batch and the start of the next (default 0). Calls
    * made meanwhile wait and share that next batch.
    */
@@ -40,24 +33,19 @@ interface Pending<Item, Result> {
 }
 
 /**
- * Gathers the calls made while the batches in flight run into the next batch, with at most
- * `concurrency` batches in flight: under load each round trip serves everyone who waited for
- * it; when idle a call goes out at once (or on the next turn). A failed batch never rejects the
- * batcher itself.
+ * Gathers the calls made while a batch is in flight into the next batch, with one batch in
+ * flight at a time: under load each round trip serves everyone who waited for it; when idle a
+ * call goes out at once (or on the next turn). A failed batch never rejects the batcher itself.
  */
 export function createCoalescingBatcher<Item, Result>(
   options: CoalescingBatcherOptions<Item, Result>,
 ): CoalescingBatcher<Item, Result> {
   const { run, maxBatch } = options;
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error(`a batcher needs at least one slot, not ${concurrency}`);
-  }
   if (!Number.isInteger(maxBatch) && maxBatch !== Number.POSITIVE_INFINITY) {
     throw new Error(`maxBatch must be an integer, not ${maxBatch}`);
   }
   const queue: Pending<Item, Result>[] = [];
-  let inFlight = 0;
+  let inFlight = false;
   let scheduled = false;
   const pauseMs = options.pauseBetweenBatchesMs ?? 0;
   const now = options.now ?? Date.now;
@@ -74,29 +62,28 @@ export function createCoalescingBatcher<Item, Result>(
       batch.forEach((pending) => pending.reject(error));
     }
   };
-  /** Starts a batch in every free slot while calls wait, once the pause has passed. */
+  /** Starts the next batch when calls wait and nothing is in flight, once the pause has passed. */
   const pump = (): void => {
     scheduled = false;
+    if (inFlight || queue.length === 0) return;
     const restLeft = lastEndedAt + pauseMs - now();
-    if (restLeft > 0 && queue.length > 0 && inFlight < concurrency) {
+    if (restLeft > 0) {
       scheduled = true;
       setTimeout(pump, restLeft);
       return;
     }
-    while (inFlight < concurrency && queue.length > 0) {
-      inFlight += 1;
-      void settle(queue.splice(0, maxBatch)).finally(() => {
-        inFlight -= 1;
-        lastEndedAt = now();
-        if (!scheduled) pump();
-      });
-    }
+    inFlight = true;
+    void settle(queue.splice(0, maxBatch)).finally(() => {
+      inFlight = false;
+      lastEndedAt = now();
+      if (!scheduled) pump();
+    });
   };
 
   return (item) =>
     new Promise<Result>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (inFlight >= concurrency || scheduled) return;
+      if (inFlight || scheduled) return;
       if (options.startOnNextTurn) {
         scheduled = true;
         setImmediate(pump);
