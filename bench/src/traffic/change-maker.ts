@@ -73,7 +73,9 @@ export class ChangeMaker {
     const made = this.describe(change, ++this.seq);
     listener?.planned(made);
     try {
-      listener?.made(made, await this.send(change, made));
+      // Sent first: `listener?.made(made, await send())` would skip the send with no listener.
+      const acceptedAt = await this.send(change, made);
+      listener?.made(made, acceptedAt);
     } catch (error) {
       if (change.via === 'sql') {
         this.distrusted.add(change.personId);

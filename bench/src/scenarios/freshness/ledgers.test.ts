@@ -59,7 +59,12 @@ describe('OursStepLedger', () => {
     ledger.observe(
       saved('co-3', STARTED + 400, [{ ref: 'cdc:people:p-9:123', occurredAt: STARTED + 55 }]),
     );
-    expect(ledger.outcome()).toEqual({ latencies: [100, 200, 345], unseen: 0, made: 2 });
+    expect(ledger.outcome()).toEqual({
+      latencies: [100, 200, 345],
+      unseen: 0,
+      made: 2,
+      unseenExamples: [],
+    });
   });
 
   it('keeps a save that arrives before the 2xx was read, and measures it from the 2xx', () => {
@@ -73,12 +78,33 @@ describe('OursStepLedger', () => {
     expect(ledger.outcome().latencies).toEqual([50]);
   });
 
+  it('describes the changes never seen, to trace them', () => {
+    const ledger = new OursStepLedger(STARTED);
+    const seen = webhook(1, ['co-1']);
+    const lost = webhook(2, ['co-2', 'co-3']);
+    for (const change of [seen, lost]) {
+      ledger.planned(change);
+      ledger.made(change, STARTED + 10);
+    }
+    ledger.observe(
+      saved('co-1', STARTED + 50, [{ ref: seen.ref as string, occurredAt: STARTED + 5 }]),
+    );
+    ledger.observe(
+      saved('co-2', STARTED + 60, [{ ref: lost.ref as string, occurredAt: STARTED + 5 }]),
+    );
+    const outcome = ledger.outcome();
+    expect(outcome.unseen).toBe(1);
+    expect(outcome.unseenExamples).toEqual([
+      expect.objectContaining({ seq: 2, ref: lost.ref, companyIds: ['co-3'] }),
+    ]);
+  });
+
   it('does not count a failed change as unseen', () => {
     const ledger = new OursStepLedger(STARTED);
     const change = webhook(1, ['co-1']);
     ledger.planned(change);
     ledger.failed(change);
-    expect(ledger.outcome()).toEqual({ latencies: [], unseen: 0, made: 0 });
+    expect(ledger.outcome()).toEqual({ latencies: [], unseen: 0, made: 0, unseenExamples: [] });
   });
 });
 

@@ -13,7 +13,22 @@ export interface StepOutcome {
   readonly latencies: readonly number[];
   readonly unseen: number;
   readonly made: number;
+  /** The first few unseen changes, to trace them: what was made, when, for which companies. */
+  readonly unseenExamples?: readonly UnseenExample[];
 }
+
+export interface UnseenExample {
+  readonly seq: number;
+  readonly kind: string;
+  readonly personId: string;
+  readonly companyIds: readonly string[];
+  readonly ref: string | undefined;
+  readonly madeAt: string;
+  readonly summary: string;
+}
+
+/** Enough to trace a loss by hand without bloating the result file. */
+export const MAX_UNSEEN_EXAMPLES = 20;
 
 /**
  * Ours: the demo's FreshnessTracker matches saved groups' origins to the changes (webhooks by
@@ -66,11 +81,29 @@ export class OursStepLedger implements ChangeListener {
 
   /** Changes made (not failed) with a touched company not seen in a saved group yet. */
   unseenCount(): number {
-    return this.tracker.unseen().filter(({ change }) => !this.failedSeqs.has(change.seq)).length;
+    return this.unseenChanges().length;
   }
 
   outcome(): StepOutcome {
-    return { latencies: this.latencies, unseen: this.unseenCount(), made: this.madeCount };
+    const unseen = this.unseenChanges();
+    return {
+      latencies: this.latencies,
+      unseen: unseen.length,
+      made: this.madeCount,
+      unseenExamples: unseen.slice(0, MAX_UNSEEN_EXAMPLES).map(({ change, companyIds }) => ({
+        seq: change.seq,
+        kind: change.kind,
+        personId: change.personId,
+        companyIds,
+        ref: change.ref,
+        madeAt: new Date(change.madeAt).toISOString(),
+        summary: change.summary,
+      })),
+    };
+  }
+
+  private unseenChanges() {
+    return this.tracker.unseen().filter(({ change }) => !this.failedSeqs.has(change.seq));
   }
 
   private earlyOf(seq: number): number[] {

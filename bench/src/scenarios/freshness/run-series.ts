@@ -88,6 +88,11 @@ export async function runStep(
     `· all in after ${formatMs(Date.now() - waitingSince)}` +
       (outcome.unseen > 0 ? ` — ${outcome.unseen} changes still unseen` : ''),
   );
+  for (const example of (outcome.unseenExamples ?? []).slice(0, 3)) {
+    say(
+      `  unseen: #${example.seq} ${example.kind} at ${example.madeAt}, ${example.companyIds.join(', ')}`,
+    );
+  }
   const peakLag = await lag.stop();
   return stepRecord({ plan, rate, durationMs, report, outcome, peakLag, processes });
 }

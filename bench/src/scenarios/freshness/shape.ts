@@ -56,6 +56,8 @@ export interface StepRecord extends StepResult {
   readonly peakLag: Readonly<Record<string, number>>;
   readonly processes: readonly ProcessUsage[];
   readonly saturated: boolean;
+  /** The first unseen changes (ours): which, when, where; empty when all were seen. */
+  readonly unseenExamples: StepOutcome['unseenExamples'];
 }
 
 export interface StepFacts {
@@ -92,6 +94,7 @@ export function stepRecord(facts: StepFacts): StepRecord {
     peakLag: facts.peakLag,
     processes: facts.processes,
     saturated: isSaturated(result),
+    unseenExamples: outcome.unseenExamples ?? [],
   };
 }
 
