@@ -29,6 +29,8 @@ export interface PersonProfile {
 /** Titles and departments repeat across people and refreshes: each is read once. */
 const readTitleOnce = memoizeByText(readTitle);
 const departmentAreasOnce = memoizeByText((department) => departmentAreasOf(department));
+const columnLevelOnce = memoizeByText(seniorityFromColumn);
+const isActiveStatus = memoizeByText((status) => normalizeText(status) === 'active');
 
 export function profilePerson(person: Person): PersonProfile {
   const title = readTitleOnce(person.jobTitle);
@@ -37,7 +39,7 @@ export function profilePerson(person: Person): PersonProfile {
   const level = levelOf(person, title);
   return {
     person,
-    active: normalizeText(person.status) === 'active',
+    active: isActiveStatus(person.status),
     level,
     areas,
     title,
@@ -69,5 +71,5 @@ function departmentAreasOf(department: string | null): readonly Area[] {
 function levelOf(person: Person, title: TitleReading): SeniorityLevel | null {
   if (title.level === 'intern') return 'intern';
   if (title.supportsExecutive) return title.level;
-  return seniorityFromColumn(person.seniority) ?? title.level;
+  return columnLevelOnce(person.seniority) ?? title.level;
 }
