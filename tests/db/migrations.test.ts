@@ -36,6 +36,8 @@ const OUR_TABLES = [
   'refresh_requests',
   'workspace_settings',
   'company_cooldowns',
+  'person_observations',
+  'person_upstream_commits',
 ];
 const ALL_TABLES = [...UPSTREAM_TABLES, ...OUR_TABLES];
 const MIGRATION_NAMES = [
@@ -43,6 +45,7 @@ const MIGRATION_NAMES = [
   'PipelineTables1795000100000',
   'IngressTables1795000200000',
   'RefresherTables1795000300000',
+  'ProviderObservations1795000400000',
 ];
 
 function withDatabase(url: string, database: string): string {

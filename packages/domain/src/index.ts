@@ -15,3 +15,13 @@ export { assessSignificance, type Significance, type SignificanceOptions } from 
 export { touchedCompanies } from './fan-out';
 export { DEFAULT_MAX_MEMBERS, discoverBuyerGroup, type DiscoveryInput } from './discovery';
 export { diffMembers, isEmptyDiff, type MemberDiff, type MemberRef, type RoleChange } from './diff';
+export {
+  mergeRoster,
+  OBSERVED_FIELDS,
+  observationsOf,
+  observedTime,
+  supersedes,
+  type Observation,
+  type ObservedField,
+  type RosterInput,
+} from './observations';

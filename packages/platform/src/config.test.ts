@@ -3,6 +3,7 @@ import {
   baseServiceConfigShape,
   databaseUrlField,
   enumField,
+  enumListField,
   intField,
   loadConfig,
   portField,
@@ -131,6 +132,23 @@ describe('loadConfig', () => {
     expect(error.message).toBe(
       'Invalid configuration: PROVIDER_API_TOKEN: is required but not set; ' +
         'BATCH_SIZE: is required but not set; PLAIN: is required but not set',
+    );
+  });
+
+  it('reads a list of distinct known values, and names what it accepts otherwise', () => {
+    const schema = z.object({
+      STEPS: enumListField(['route', 'discover'], { default: ['route'] }),
+    });
+    expect(loadConfig(schema, {}).STEPS).toEqual(['route']);
+    expect(loadConfig(schema, { STEPS: ' discover , route ' }).STEPS).toEqual([
+      'discover',
+      'route',
+    ]);
+    expect(() => loadConfig(schema, { STEPS: 'route,enrich' })).toThrow(
+      'STEPS: expected a comma-separated list of route, discover',
+    );
+    expect(() => loadConfig(schema, { STEPS: 'route,route' })).toThrow(
+      'STEPS: lists a value twice',
     );
   });
 

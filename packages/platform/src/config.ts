@@ -148,6 +148,22 @@ export function enumField<const T extends string>(
   );
 }
 
+/** A comma-separated list of distinct values from `values`, e.g. `route,discover`. */
+export function enumListField<const T extends string>(
+  values: readonly T[],
+  options: FieldOptions<T[]> = {},
+): EnvField<T[]> {
+  return envField((raw) => {
+    const entries = raw.split(',').map((entry) => entry.trim());
+    const unknown = entries.filter((entry) => !(values as readonly string[]).includes(entry));
+    if (unknown.length > 0) {
+      return fail(`expected a comma-separated list of ${values.join(', ')}`);
+    }
+    if (new Set(entries).size !== entries.length) return fail('lists a value twice');
+    return ok(entries as T[]);
+  }, options);
+}
+
 /** An absolute URL whose scheme is one of `protocols` (without the colon, e.g. `https`). */
 export function urlField(
   protocols: readonly string[],

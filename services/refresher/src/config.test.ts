@@ -12,6 +12,7 @@ describe('refresher configSchema', () => {
       'KAFKA_CLIENT_ID',
       'LOG_LEVEL',
       'MAX_MEMBERS',
+      'REFRESHER_STEPS',
       'SCHEMA_REGISTRY_URL',
       'SHUTDOWN_TIMEOUT_MS',
       'STAGE_CONCURRENCY',
@@ -23,6 +24,7 @@ describe('refresher configSchema', () => {
       HTTP_PORT: 58101,
       KAFKA_CLIENT_ID: 'refresher',
       DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
+      REFRESHER_STEPS: ['route', 'discover'],
     });
   });
 });

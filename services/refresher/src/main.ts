@@ -13,15 +13,17 @@ import {
   type PersonChangeRecord,
   type RefreshRequestRecord,
 } from '@bgs/platform';
-import { SERVICE_NAME, configSchema } from './config';
+import { SERVICE_NAME, configSchema, type RefresherStep } from './config';
 import { createPgCooldownStore } from './discover/cooldown-store';
 import { createDiscoverHandler } from './discover/discover-handler';
 import { createPgRosterStore } from './discover/roster-store';
 import { routeDecoders } from './route/decoders';
+import { createPgProviderFactsStore } from './route/provider-facts-store';
 import { createRouteHandler } from './route/route-handler';
 
-// Composition root: two consumer groups, one for each step.
-// route:    CDC, person-changes, refresh-requests → company-touches (re-keyed by company)
+// Composition root: two consumer groups, one for each step (REFRESHER_STEPS: both by default).
+// route:    CDC, person-changes, refresh-requests → company-touches (re-keyed by company);
+//           records provider observations and upstream commit times for discovery
 // discover: company-touches, refresher.deferred.* → buyer-group.discovered
 void launchService({
   name: SERVICE_NAME,
@@ -35,52 +37,62 @@ void launchService({
       deferralTopics.map((topic) => [topic, createTopicCodec<CompanyTouchRecord>(registry, topic)]),
     );
 
-    const route = startStageConsumer({
-      stage: 'refresher',
-      groupId: 'refresher.route',
-      kafka,
-      logger,
-      registry: metrics.registry,
-      concurrency: config.STAGE_CONCURRENCY,
-      inputs: routeDecoders({
-        personChanges: createTopicCodec<PersonChangeRecord>(registry, Topics.personChanges),
-        refreshRequests: createTopicCodec<RefreshRequestRecord>(registry, Topics.refreshRequests),
-      }),
-      handle: createRouteHandler(touchCodec, { backfill: config.BACKFILL_SNAPSHOTS }),
-    });
+    const route = () =>
+      startStageConsumer({
+        stage: 'refresher',
+        groupId: 'refresher.route',
+        kafka,
+        logger,
+        registry: metrics.registry,
+        concurrency: config.STAGE_CONCURRENCY,
+        inputs: routeDecoders({
+          personChanges: createTopicCodec<PersonChangeRecord>(registry, Topics.personChanges),
+          refreshRequests: createTopicCodec<RefreshRequestRecord>(registry, Topics.refreshRequests),
+        }),
+        handle: createRouteHandler({
+          codec: touchCodec,
+          facts: createPgProviderFactsStore(postgres.pool),
+          options: { backfill: config.BACKFILL_SNAPSHOTS },
+        }),
+      });
 
-    const discover = startStageConsumer({
-      stage: 'refresher',
-      groupId: 'refresher.discover',
-      kafka,
-      logger,
-      registry: metrics.registry,
-      concurrency: config.STAGE_CONCURRENCY,
-      inputs: {
-        [Topics.companyTouches]: avroDecoder(touchCodec),
-        ...Object.fromEntries(
-          [...deferralCodecs].map(([topic, codec]) => [topic, avroDecoder(codec)]),
-        ),
-      },
-      handle: createDiscoverHandler({
-        rosters: createPgRosterStore(postgres.pool),
-        cooldowns: createPgCooldownStore(postgres.pool),
-        touchCodec,
-        deferralCodecs,
-        workCodecs: new Map(
-          [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched].map((topic) => [
-            topic,
-            createTopicCodec<BuyerGroupWorkRecord>(registry, topic),
-          ]),
-        ),
-        maxMembers: config.MAX_MEMBERS,
-        now: Date.now,
-      }),
-    });
+    const discover = () =>
+      startStageConsumer({
+        stage: 'refresher',
+        groupId: 'refresher.discover',
+        kafka,
+        logger,
+        registry: metrics.registry,
+        concurrency: config.STAGE_CONCURRENCY,
+        inputs: {
+          [Topics.companyTouches]: avroDecoder(touchCodec),
+          ...Object.fromEntries(
+            [...deferralCodecs].map(([topic, codec]) => [topic, avroDecoder(codec)]),
+          ),
+        },
+        handle: createDiscoverHandler({
+          rosters: createPgRosterStore(postgres.pool),
+          cooldowns: createPgCooldownStore(postgres.pool),
+          touchCodec,
+          deferralCodecs,
+          workCodecs: new Map(
+            [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched].map((topic) => [
+              topic,
+              createTopicCodec<BuyerGroupWorkRecord>(registry, topic),
+            ]),
+          ),
+          maxMembers: config.MAX_MEMBERS,
+          now: Date.now,
+        }),
+      });
 
-    await route.start();
-    await discover.start();
+    const steps: Record<RefresherStep, () => ReturnType<typeof startStageConsumer>> = {
+      route,
+      discover,
+    };
+    const consumers = config.REFRESHER_STEPS.map((step) => steps[step]());
+    for (const consumer of consumers) await consumer.start();
     // Stopped in reverse: the consumers finish their batches before the pool closes.
-    return [postgres, route, discover];
+    return [postgres, ...consumers];
   },
 });

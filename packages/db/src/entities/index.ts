@@ -5,6 +5,8 @@ import { BuyerGroup } from './buyer-group.entity';
 import { CompanyCooldown } from './company-cooldown.entity';
 import { Company } from './company.entity';
 import { DebeziumHeartbeat } from './debezium-heartbeat.entity';
+import { PersonObservation } from './person-observation.entity';
+import { PersonUpstreamCommit } from './person-upstream-commit.entity';
 import { Person } from './person.entity';
 import { PipelineOperation } from './pipeline-operation.entity';
 import { RefreshRequest } from './refresh-request.entity';
@@ -20,6 +22,8 @@ export {
   CompanyCooldown,
   DebeziumHeartbeat,
   Person,
+  PersonObservation,
+  PersonUpstreamCommit,
   PipelineOperation,
   RefreshRequest,
   WebhookEvent,
@@ -40,4 +44,6 @@ export const ENTITIES = [
   RefreshRequest,
   WorkspaceSettings,
   CompanyCooldown,
+  PersonObservation,
+  PersonUpstreamCommit,
 ] as const;

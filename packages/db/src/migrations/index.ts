@@ -2,10 +2,12 @@ import { UpstreamTables1795000000000 } from './1795000000000-UpstreamTables';
 import { PipelineTables1795000100000 } from './1795000100000-PipelineTables';
 import { IngressTables1795000200000 } from './1795000200000-IngressTables';
 import { RefresherTables1795000300000 } from './1795000300000-RefresherTables';
+import { ProviderObservations1795000400000 } from './1795000400000-ProviderObservations';
 
 export {
   IngressTables1795000200000,
   PipelineTables1795000100000,
+  ProviderObservations1795000400000,
   RefresherTables1795000300000,
   UpstreamTables1795000000000,
 };
@@ -16,4 +18,5 @@ export const MIGRATIONS = [
   PipelineTables1795000100000,
   IngressTables1795000200000,
   RefresherTables1795000300000,
+  ProviderObservations1795000400000,
 ] as const;

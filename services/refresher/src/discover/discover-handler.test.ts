@@ -1,4 +1,9 @@
-import { DEFAULT_LEVEL_COSTS_USD, type EnrichmentLevel } from '@bgs/domain';
+import {
+  DEFAULT_LEVEL_COSTS_USD,
+  type EnrichmentLevel,
+  type Observation,
+  type Person,
+} from '@bgs/domain';
 import {
   Topics,
   type BuyerGroupWorkRecord,
@@ -7,7 +12,12 @@ import {
   type TopicCodec,
 } from '@bgs/platform';
 import type { CooldownStore } from './cooldown-store';
-import { cooldownClaimOf, createDiscoverHandler, levelDecisionOf } from './discover-handler';
+import {
+  cooldownClaimOf,
+  createDiscoverHandler,
+  levelDecisionOf,
+  workOf,
+} from './discover-handler';
 import type { RefreshPlan } from './plan';
 import type { Roster, RosterStore } from './roster-store';
 import type { WorkTopic } from './work-route';
@@ -48,6 +58,8 @@ const roster = (
       updatedAt: null,
     },
   ],
+  observations: [],
+  upstreamChangedAt: new Map(),
 });
 
 const touch = (companyId: string, offset: number): StageRecord<CompanyTouchRecord> => ({
@@ -170,5 +182,53 @@ describe('the cooldown decision of a plan', () => {
     });
     expect(decision.level).toBe('identify');
     expect(decision.deferral).toBeUndefined();
+  });
+});
+
+describe('the group a plan discovers', () => {
+  const coordinator = (companyId: string): Roster => {
+    const base = roster(companyId, 'identify');
+    const [ada] = base.people;
+    return {
+      ...base,
+      people: [
+        {
+          ...(ada as Person),
+          jobTitle: 'Marketing Coordinator',
+          department: 'marketing',
+          seniority: 'entry',
+        },
+      ],
+    };
+  };
+  const reported = (field: Observation['field'], value: string, at: number): Observation => ({
+    personId: 'co-1-p1',
+    field,
+    value,
+    source: 'demo',
+    eventId: `evt-${field}`,
+    occurredAt: at,
+    receivedAt: at,
+  });
+  const roleOfAda = (r: Roster) =>
+    workOf(plan('co-1'), r, { level: 'identify' }, 12, 0).members.find(
+      (m) => m.personId === 'co-1-p1',
+    )?.role;
+
+  it("places a person by what a provider reported when it is newer than the upstream row's change", () => {
+    const promoted: Roster = {
+      ...coordinator('co-1'),
+      observations: [
+        reported('title', 'Chief Technology Officer', 2_000),
+        reported('department', 'engineering', 2_000),
+        reported('seniority', 'c_level', 2_000),
+      ],
+      upstreamChangedAt: new Map([['co-1-p1', 1_000]]),
+    };
+    expect(roleOfAda(coordinator('co-1'))).not.toBe('decision_maker');
+    expect(roleOfAda(promoted)).toBe('decision_maker');
+    expect(roleOfAda({ ...promoted, upstreamChangedAt: new Map([['co-1-p1', 3_000]]) })).toBe(
+      roleOfAda(coordinator('co-1')),
+    );
   });
 });

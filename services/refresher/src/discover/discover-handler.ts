@@ -5,7 +5,7 @@
  * Deferrals coming back from refresher.deferred re-enter company-touches, so they get a fresh
  * (newer) generation instead of carrying their old one past newer saves.
  */
-import { discoverBuyerGroup, isPaidLevel, type EnrichmentLevel } from '@bgs/domain';
+import { discoverBuyerGroup, isPaidLevel, mergeRoster, type EnrichmentLevel } from '@bgs/domain';
 import {
   Headers,
   Topics,
@@ -133,7 +133,13 @@ export function workOf(
 ): BuyerGroupWorkRecord {
   const discovery = discoverBuyerGroup({
     company: roster.company,
-    people: roster.people,
+    // What providers reported wins over an older upstream value, field by field.
+    people: mergeRoster({
+      companyId: plan.companyId,
+      people: roster.people,
+      observations: roster.observations,
+      upstreamChangedAt: roster.upstreamChangedAt,
+    }),
     target: roster.policy.target,
     maxMembers,
   });

@@ -53,6 +53,7 @@ export function routeDecoders(codecs: {
     [Topics.personChanges]: mapped(codecs.personChanges, (record) => ({
       type: 'change',
       change: fromProviderEvent(record),
+      receivedAt: record.receivedAt,
     })),
     [Topics.refreshRequests]: mapped(codecs.refreshRequests, (request) => ({
       type: 'request',
