@@ -506,7 +506,7 @@ describe('@bgs/db migrations on a real Postgres', () => {
     expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES.at(-1)]);
     expect(await existingTables(target().url)).toEqual(
       [...ALL_TABLES, MIGRATIONS_TABLE]
-        .filter((t) => t !== 'workspace_settings' && t !== 'company_cooldowns')
+        .filter((t) => t !== 'person_observations' && t !== 'person_upstream_commits')
         .sort(),
     );
   });

@@ -55,7 +55,8 @@ describe('exactly once in effect', () => {
     expect(paidBefore).toHaveLength(1);
     const billedBefore = (await provider.stats()).billableCalls;
 
-    // The same webhook twice: the second is answered 200 and goes nowhere.
+    // The same webhook twice: the second is answered 200 and goes nowhere. It reports the title
+    // the row already has (a provider confirming it), so the roster it leads to is unchanged.
     const event = {
       id: `evt-${randomUUID()}`,
       type: 'person.role_change',
@@ -63,10 +64,10 @@ describe('exactly once in effect', () => {
       company: { id: companyId },
       person: {
         id: `${companyId}-eng`,
-        oldTitle: 'Staff Engineer',
-        newTitle: 'Principal Engineer',
+        oldTitle: 'Senior Engineer',
+        newTitle: 'Staff Engineer',
       },
-      changes: { title: { old: 'Staff Engineer', new: 'Principal Engineer' } },
+      changes: { title: { old: 'Senior Engineer', new: 'Staff Engineer' } },
     };
     const first = await postWebhook(event, event.id);
     const second = await postWebhook(event, event.id);
