@@ -47,6 +47,8 @@ interface Answer {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Refresh-log generations of this file's own, far above the pipeline's (offsets of company-touches). */
+const SEEDED_GENERATION = 1_000_000_000_000;
 
 describe('ingress API (/api/v1) against the stack', () => {
   const logger = createLogger({ service: 'api-test', level: 'warn' });
@@ -659,13 +661,16 @@ describe('ingress API (/api/v1) against the stack', () => {
   describe('GET /buyer-groups/:companyId/refreshes', () => {
     it('lists the refresh log newest first, with the API requests of the workspace', async () => {
       const companyId = await createCompany(workspaceA);
+      // Above any generation the running pipeline gives (an offset of company-touches): its own
+      // refreshes of this company, which may land meanwhile, come after these in the list.
+      const [g1, g2, g3] = [1, 2, 3].map((n) => SEEDED_GENERATION + n);
       await pool.query(
         `INSERT INTO buyer_group_refresh_logs
            (company_id, generation, reason, triggered_by, status, started_at, completed_at, changes)
-         VALUES ($1, 1, 'cdc', 'p-1', 'completed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:05Z', '{"added": 2}'),
-                ($1, 3, 'manual', NULL, 'processing', '2026-01-03T00:00:00Z', NULL, NULL),
-                ($1, 2, 'webhook', NULL, 'failed', '2026-01-02T00:00:00Z', NULL, NULL)`,
-        [companyId],
+         VALUES ($1, $2, 'cdc', 'p-1', 'completed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:05Z', '{"added": 2}'),
+                ($1, $4, 'manual', NULL, 'processing', '2026-01-03T00:00:00Z', NULL, NULL),
+                ($1, $3, 'webhook', NULL, 'failed', '2026-01-02T00:00:00Z', NULL, NULL)`,
+        [companyId, g1, g2, g3],
       );
       const requested = await refresh(companyId, {
         key: keyA.key,
@@ -678,10 +683,10 @@ describe('ingress API (/api/v1) against the stack', () => {
       expect(answer.status).toBe(200);
       expect(answer.body.companyId).toBe(companyId);
       const refreshes = answer.body.refreshes as Record<string, unknown>[];
-      expect(refreshes.map((r) => r.generation)).toEqual([3, 2, 1]);
+      expect(refreshes.slice(0, 3).map((r) => r.generation)).toEqual([g3, g2, g1]);
       expect(refreshes[2]).toEqual({
         id: expect.stringMatching(UUID),
-        generation: 1,
+        generation: g1,
         reason: 'cdc',
         triggeredBy: 'p-1',
         status: 'completed',
@@ -709,7 +714,7 @@ describe('ingress API (/api/v1) against the stack', () => {
       });
       expect(
         (limited.body.refreshes as unknown[]).map((r) => (r as { generation: number }).generation),
-      ).toEqual([3, 2]);
+      ).toEqual([g3, g2]);
 
       for (const bad of ['0', '101', 'x', '2.5']) {
         const rejected = await call('GET', `/buyer-groups/${companyId}/refreshes?limit=${bad}`, {

@@ -44,17 +44,21 @@ async function roleWith(
   )?.role;
 }
 
-/** Waits until a refresh caused by the webhook alone has completed. */
-function waitForRefreshBy(companyId: string, eventId: string): Promise<number> {
+/** Waits until a refresh caused by the webhook alone has completed; its generation and reason. */
+function waitForRefreshBy(
+  companyId: string,
+  eventId: string,
+): Promise<{ generation: number; reason: string }> {
   return waitFor(
     () =>
       withDatabase(async (db) => {
-        const { rows } = await db.query<{ generation: string }>(
-          `SELECT generation FROM buyer_group_refresh_logs
+        const { rows } = await db.query<{ generation: string; reason: string }>(
+          `SELECT generation, reason FROM buyer_group_refresh_logs
             WHERE company_id = $1 AND triggered_by = $2 AND status = 'completed'`,
           [companyId, `webhook:demo:${eventId}`],
         );
-        return rows[0] ? Number(rows[0].generation) : undefined;
+        const row = rows[0];
+        return row ? { generation: Number(row.generation), reason: row.reason } : undefined;
       }),
     { timeoutMs: 60_000, intervalMs: 200, description: `${companyId}: refresh by ${eventId}` },
   );
@@ -124,7 +128,7 @@ describe("a provider's report reaches the saved group", () => {
     const anHourAgo = new Date(Date.now() - 3_600_000);
     const stale = promotion(companyId, personId, anHourAgo, 'Chief Information Officer');
     expect((await postWebhook(stale, stale.id)).status).toBe(202);
-    const generation = await waitForRefreshBy(companyId, stale.id);
+    const { generation } = await waitForRefreshBy(companyId, stale.id);
 
     const saved = await waitForGroup(companyId, (g) => g.generation >= generation, 'the refresh');
     expect(saved.members.get(personId)?.role).toBe(upstreamRole);
@@ -165,5 +169,27 @@ describe("a provider's report reaches the saved group", () => {
     );
     const row = await withDatabase((db) => upstreamRow(db, mover));
     expect(row.companyId).toBe(from);
+  });
+
+  it('refreshes a company on each company event, with the event as the reason in its log', async () => {
+    const companyId = await withDatabase(async (db) => {
+      const companyId = (await createCompany(db, await createWorkspace(db))).companyId;
+      await waitForGroup(companyId, (g) => g.members.size > 0, 'a first group');
+      return companyId;
+    });
+    for (const type of [
+      'company.acquisition',
+      'company.restructuring',
+      'company.executive_turnover',
+    ]) {
+      const event = {
+        id: `evt-${randomUUID()}`,
+        type,
+        timestamp: new Date().toISOString(),
+        company: { id: companyId },
+      };
+      expect((await postWebhook(event, event.id)).status).toBe(202);
+      expect((await waitForRefreshBy(companyId, event.id)).reason).toBe(type);
+    }
   });
 });
