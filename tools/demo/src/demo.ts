@@ -11,7 +11,13 @@ import { loadDataset } from './db/load';
 import type { StackEndpoints } from './endpoints';
 import { errorText } from './failures';
 import { say, warn } from './output';
-import { formatChangeLine, formatCount, formatLoad, formatSummary } from './report/format';
+import {
+  formatChangeLine,
+  formatCount,
+  formatLoad,
+  formatSummary,
+  formatWebhookLine,
+} from './report/format';
 import { FreshnessTracker } from './report/freshness';
 import { summariseLatencies } from './report/percentiles';
 import { RunCounters } from './report/progress';
@@ -99,7 +105,10 @@ export async function runDemo(context: DemoContext): Promise<number> {
       },
       onState: (record) => {
         counters.firstSavedGroup(record.companyId, record.generation);
-        tracker.observe(record);
+        for (const sample of tracker.observe(record)) {
+          const line = formatWebhookLine(sample, record);
+          if (line !== undefined) say(line);
+        }
         waiter.notify();
       },
       onBadRecord: (topic, error) => {

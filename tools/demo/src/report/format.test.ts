@@ -1,5 +1,13 @@
-import type { BuyerGroupChangeRecord } from '../watch/records';
-import { clockTime, formatChangeLine, formatDuration, formatLoad, formatSummary } from './format';
+import type { BuyerGroupChangeRecord, BuyerGroupStateRecord } from '../watch/records';
+import {
+  clockTime,
+  formatChangeLine,
+  formatDuration,
+  formatLoad,
+  formatSummary,
+  formatWebhookLine,
+} from './format';
+import type { MadeChange } from './freshness';
 
 const SAVED_AT = new Date(2026, 0, 1, 14, 3, 22, 417).getTime();
 
@@ -57,6 +65,50 @@ describe('formatChangeLine', () => {
     expect(formatChangeLine(record(), 'The Extraordinarily Long Company Name')).toContain(
       'co-00042 The Extraordinarily L…  gen',
     );
+  });
+});
+
+describe('formatWebhookLine', () => {
+  const promotion: MadeChange = {
+    seq: 1,
+    personId: 'p-1',
+    kind: 'webhook:person.promotion',
+    companyIds: ['co-1'],
+    ref: 'webhook:demo:evt-1',
+    madeAt: 0,
+    summary: 'Ada Kim: Engineer → Chief Technology Officer (c_level)',
+  };
+  const group = (members: BuyerGroupStateRecord['members']): BuyerGroupStateRecord => ({
+    companyId: 'co-1',
+    workspaceId: 'ws-1',
+    generation: 7,
+    level: 'identify',
+    savedAt: Date.UTC(2026, 0, 1, 14, 3, 22, 417),
+    members,
+    origins: [],
+  });
+  const sample = (change: MadeChange | undefined) => ({
+    companyId: 'co-1',
+    ref: 'webhook:demo:evt-1',
+    latencyMs: 41,
+    change,
+  });
+
+  it("shows the reported change beside the person's place in the saved group", () => {
+    const line = formatWebhookLine(
+      sample(promotion),
+      group([{ personId: 'p-1', title: 'Chief Technology Officer', role: 'decision_maker' }]),
+    );
+    expect(line).toContain('co-1  webhook person.promotion  Ada Kim: Engineer → Chief');
+    expect(line).toMatch(/⇒ Chief Technology Officer, decision_maker {2}41 ms$/);
+  });
+
+  it('says when the person is not in the group, and ignores what is not a webhook', () => {
+    expect(formatWebhookLine(sample(promotion), group([]))).toContain('⇒ not in the group');
+    expect(formatWebhookLine(sample({ ...promotion, kind: 'sql:title' }), group([]))).toBe(
+      undefined,
+    );
+    expect(formatWebhookLine(sample(undefined), group([]))).toBe(undefined);
   });
 });
 

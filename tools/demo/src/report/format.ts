@@ -1,7 +1,7 @@
 /** The demo's terminal output: one line per buyer-group change, and the closing summary. */
 import type { LoadResult } from '../db/load';
-import type { BuyerGroupChangeRecord } from '../watch/records';
-import type { MadeChange } from './freshness';
+import type { BuyerGroupChangeRecord, BuyerGroupStateRecord } from '../watch/records';
+import type { MadeChange, Sample } from './freshness';
 import type { LatencySummary } from './percentiles';
 import { formatAchievedRate } from './rate';
 
@@ -69,6 +69,29 @@ export function formatChangeLine(
   ]
     .filter((part) => part !== '')
     .join('  ');
+}
+
+/**
+ * What a webhook's report did to the group that first included it:
+ * `14:03:22.417  co-00042  webhook person.promotion  Ada Kim: Engineer → CTO  ⇒ CTO, decision_maker  41 ms`
+ * Undefined for a sample that is not a webhook of the traffic.
+ */
+export function formatWebhookLine(
+  sample: Sample,
+  group: BuyerGroupStateRecord,
+): string | undefined {
+  const change = sample.change;
+  if (change === undefined || !change.kind.startsWith('webhook:')) return undefined;
+  const member = group.members.find((m) => m.personId === change.personId);
+  const placed = member ? `${member.title ?? 'no title'}, ${member.role}` : 'not in the group';
+  return [
+    clockTime(group.savedAt),
+    sample.companyId,
+    change.kind.replace(':', ' '),
+    change.summary,
+    `⇒ ${placed}`,
+    formatDuration(sample.latencyMs),
+  ].join('  ');
 }
 
 export interface SummaryInput {

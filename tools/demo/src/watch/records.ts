@@ -46,7 +46,9 @@ export const buyerGroupStateSchema = z.object({
   generation: z.number().int(),
   level: z.string(),
   savedAt: epochMs,
-  members: z.array(z.object({ personId: z.string() })),
+  members: z.array(
+    z.object({ personId: z.string(), title: z.string().nullable(), role: z.string() }),
+  ),
   origins: z.array(originSchema),
 });
 export type BuyerGroupStateRecord = z.output<typeof buyerGroupStateSchema>;
