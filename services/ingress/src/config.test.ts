@@ -17,6 +17,8 @@ describe('ingress configSchema', () => {
       'REQUEST_TIMEOUT_MS',
       'SCHEMA_REGISTRY_URL',
       'SHUTDOWN_TIMEOUT_MS',
+      'WEBHOOK_ARCHIVE_RETENTION_DAYS',
+      'WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS',
       'WEBHOOK_BODY_LIMIT_BYTES',
       'WEBHOOK_SOURCES_FILE',
       'WEBHOOK_TOLERANCE_MS',
@@ -31,7 +33,19 @@ describe('ingress configSchema', () => {
       WEBHOOK_BODY_LIMIT_BYTES: 262144,
       WEBHOOK_TOLERANCE_MS: 300000,
       PRODUCE_TIMEOUT_MS: 5000,
+      WEBHOOK_ARCHIVE_RETENTION_DAYS: 7,
+      WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS: 60000,
     });
+  });
+
+  it('keeps archived deliveries at least a day', () => {
+    expect(() =>
+      loadConfig(configSchema, { ...required, WEBHOOK_ARCHIVE_RETENTION_DAYS: '0' }),
+    ).toThrow('WEBHOOK_ARCHIVE_RETENTION_DAYS');
+    expect(
+      loadConfig(configSchema, { ...required, WEBHOOK_ARCHIVE_RETENTION_DAYS: '30' })
+        .WEBHOOK_ARCHIVE_RETENTION_DAYS,
+    ).toBe(30);
   });
 
   it('has no default for the sources file: production must never fall back to development secrets', () => {

@@ -23,6 +23,13 @@ export const configSchema = z.object({
   /** A claim on an event id older than this is presumed abandoned by a crashed request. */
   CLAIM_TIMEOUT_MS: durationMsField(30_000),
   REQUEST_TIMEOUT_MS: durationMsField(15_000),
+  /**
+   * Days a verified delivery's archived body and headers are kept; then they go, and so does the
+   * personal data in its `webhook_events` payload (the dedup key stays).
+   */
+  WEBHOOK_ARCHIVE_RETENTION_DAYS: intField({ min: 1, max: 3650, default: 7 }),
+  /** How often the archive is swept for expired deliveries once no backlog is left. */
+  WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS: intField({ min: 1_000, max: 86_400_000, default: 60_000 }),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { createProducer, createSchemaCodec, launchService, openPostgresPool } from '@bgs/platform';
+import { DEFAULT_SWEEP_PACING, startArchiveSweeper } from './archive/sweeper';
 import { SERVICE_NAME, configSchema } from './config';
 import { loadSourcesFile, SourceRegistry } from './webhooks/sources';
 import { INGRESS_PRODUCER_RETRY, wireIngress } from './wiring';
@@ -37,6 +38,14 @@ void launchService({
       config,
     );
     context.serveHttp(app);
-    return [{ name: 'webhook-producer', stop: () => producer.disconnect() }, postgres];
+    const sweeper = startArchiveSweeper({
+      pool: postgres.pool,
+      retentionDays: config.WEBHOOK_ARCHIVE_RETENTION_DAYS,
+      pacing: { ...DEFAULT_SWEEP_PACING, intervalMs: config.WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS },
+      logger,
+      registry: context.metrics.registry,
+    });
+    // Stopped first (reverse order), while the pool it uses is still open.
+    return [{ name: 'webhook-producer', stop: () => producer.disconnect() }, postgres, sweeper];
   },
 });

@@ -18,7 +18,7 @@ import { createIngressApp } from './app';
 import type { Config } from './config';
 import { createIngressMetrics } from './metrics';
 import { createPgClaimStore } from './webhooks/claims';
-import type { PersonChangeRecord } from './webhooks/events';
+import { createPersonChangePublisher } from './webhooks/publish';
 import { createWebhookRouter } from './webhooks/router';
 import type { SourceRegistry } from './webhooks/sources';
 
@@ -49,12 +49,7 @@ export function wireIngress(
   const webhooks = createWebhookRouter({
     sources: connections.sources,
     claims: createPgClaimStore(pool, { claimTimeoutMs: settings.CLAIM_TIMEOUT_MS }),
-    publisher: createAvroPublisher<PersonChangeRecord>({
-      producer,
-      codec,
-      topic: Topics.personChanges,
-      timeoutMs: settings.PRODUCE_TIMEOUT_MS,
-    }),
+    publisher: createPersonChangePublisher(producer, codec, settings.PRODUCE_TIMEOUT_MS),
     metrics,
     logger,
     bodyLimitBytes: settings.WEBHOOK_BODY_LIMIT_BYTES,

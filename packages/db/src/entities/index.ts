@@ -10,6 +10,7 @@ import { PersonUpstreamCommit } from './person-upstream-commit.entity';
 import { Person } from './person.entity';
 import { PipelineOperation } from './pipeline-operation.entity';
 import { RefreshRequest } from './refresh-request.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEvent } from './webhook-event.entity';
 import { WorkspaceSettings } from './workspace-settings.entity';
 
@@ -26,6 +27,7 @@ export {
   PersonUpstreamCommit,
   PipelineOperation,
   RefreshRequest,
+  WebhookDelivery,
   WebhookEvent,
   WorkspaceSettings,
 };
@@ -46,4 +48,5 @@ export const ENTITIES = [
   CompanyCooldown,
   PersonObservation,
   PersonUpstreamCommit,
+  WebhookDelivery,
 ] as const;

@@ -3,6 +3,7 @@ import { PipelineTables1795000100000 } from './1795000100000-PipelineTables';
 import { IngressTables1795000200000 } from './1795000200000-IngressTables';
 import { RefresherTables1795000300000 } from './1795000300000-RefresherTables';
 import { ProviderObservations1795000400000 } from './1795000400000-ProviderObservations';
+import { WebhookArchive1795000500000 } from './1795000500000-WebhookArchive';
 
 export {
   IngressTables1795000200000,
@@ -10,6 +11,7 @@ export {
   ProviderObservations1795000400000,
   RefresherTables1795000300000,
   UpstreamTables1795000000000,
+  WebhookArchive1795000500000,
 };
 
 /** Every migration, oldest first. Add new ones at the end; never edit a shipped one. */
@@ -19,4 +21,5 @@ export const MIGRATIONS = [
   IngressTables1795000200000,
   RefresherTables1795000300000,
   ProviderObservations1795000400000,
+  WebhookArchive1795000500000,
 ] as const;

@@ -1,11 +1,18 @@
 /**
  * Kafka headers the stage runtime reads and writes. Everything else a message carries
- * (traceparent, event-id, source, ...) passes through retries and dead letters untouched.
+ * (traceparent, replay, event-id, source, ...) passes through retries and dead letters
+ * untouched.
  */
 import type { IHeaders } from 'kafkajs';
 
 export const Headers = {
   traceparent: 'traceparent',
+  /**
+   * On work that an operator replayed from ingress's archive (the value is the replayed
+   * delivery's event id): carried from stage to stage like the trace, and kept out of the
+   * freshness measure, since its change happened long before.
+   */
+  replay: 'replay',
   /** Deliveries so far that failed; absent on a first delivery. */
   attempt: 'bgs-attempt',
   /** Epoch ms before which the message must not be processed (retries, deferrals). */
@@ -20,9 +27,12 @@ export const Headers = {
   failedStage: 'bgs-failed-stage',
 } as const;
 
+/** Headers about the work itself, not one delivery of it: every output inherits them. */
+const CARRIED_HEADERS: readonly string[] = [Headers.traceparent, Headers.replay];
+
 /** Headers the runtime owns: stripped before a dead letter is replayed. */
 export const RUNTIME_HEADERS: readonly string[] = Object.values(Headers).filter(
-  (name) => name !== Headers.traceparent,
+  (name) => !CARRIED_HEADERS.includes(name),
 );
 
 export type HeaderMap = Readonly<Record<string, string>>;
@@ -53,3 +63,6 @@ export function passThroughHeaders(headers: HeaderMap): Record<string, string> {
   }
   return result;
 }
+
+/** Work an operator replayed: it carries the `replay` header. */
+export const isReplay = (headers: HeaderMap): boolean => headers[Headers.replay] !== undefined;

@@ -13,6 +13,7 @@ const input = (eventId: string, source = 'acme'): ClaimInput => ({
   companyId: 'co-1',
   payload: { id: eventId },
   signatureScheme: 'standard-webhooks',
+  archive: { body: Buffer.from('gzip'), bodyBytes: 20, headers: {}, replayOf: null },
 });
 
 const inserted = (id: string): ClaimRowResult => ({

@@ -4,6 +4,8 @@
  * The I/O is in claims.ts.
  */
 
+import type { DeliveryArchive } from '../archive/archive';
+
 export interface ClaimInput {
   readonly source: string;
   readonly eventId: string;
@@ -11,6 +13,8 @@ export interface ClaimInput {
   readonly companyId: string;
   readonly payload: unknown;
   readonly signatureScheme: string;
+  /** Archived with the row when this claim inserts it (never on a take-over). */
+  readonly archive: DeliveryArchive;
 }
 
 export type ClaimOutcome =

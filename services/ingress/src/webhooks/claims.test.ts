@@ -8,6 +8,7 @@ const input = (eventId: string): ClaimInput => ({
   companyId: 'co-1',
   payload: { id: eventId },
   signatureScheme: 'standard-webhooks',
+  archive: { body: Buffer.from('gzip'), bodyBytes: 20, headers: {}, replayOf: null },
 });
 
 interface HeldQuery {
@@ -52,7 +53,7 @@ describe('createPgClaimStore batching', () => {
     const first = [store.claim(input('b')), store.claim(input('a'))];
     const [statement] = await untilQueries(1);
     expect(statement?.config.values?.[1]).toEqual(['a', 'b']);
-    expect(statement?.config.values?.[6]).toBe(30_000);
+    expect(statement?.config.values?.[10]).toBe(30_000);
 
     // Made while the first statement is in flight: gathered into the second one.
     const later = [store.claim(input('c')), store.claim(input('c'))];

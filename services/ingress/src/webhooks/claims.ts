@@ -6,7 +6,7 @@
  * which the stages absorb, and never a loss.
  *
  * Claims and marks are batched across concurrent requests: one statement claims for every
- * request waiting at that moment, one marks every published row. Each statement is its own
+ * request waiting at that moment (and archives what it inserts), one marks every published row. Each statement is its own
  * autocommit transaction, as the single-row ones were, so the guarantees above are unchanged;
  * a failed statement fails every request in it, each answering 503 as before.
  */
@@ -38,15 +38,19 @@ export interface PgClaimStoreOptions {
 }
 
 /**
- * Insert what is new; take over what is `claimed` and expired; report the rest's status. The
- * take-over is a sibling UPDATE rather than ON CONFLICT DO UPDATE, so a live claim's row is
- * never locked by a duplicate (that lock could deadlock with a batch of marks). Both see the
- * statement's snapshot, so the UPDATE never touches a row the INSERT just made.
+ * Insert what is new, with its archive row; take over what is `claimed` and expired; report the
+ * rest's status. The take-over is a sibling UPDATE rather than ON CONFLICT DO UPDATE, so a live
+ * claim's row is never locked by a duplicate (that lock could deadlock with a batch of marks).
+ * Both see the statement's snapshot, so the UPDATE never touches a row the INSERT just made. The
+ * archive is written only for rows this statement inserted: a duplicate or a take-over keeps the
+ * first delivery's, and a released claim takes its archive row with it (ON DELETE CASCADE).
  */
 const CLAIM_ROWS = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-    WITH ORDINALITY AS t(source, event_id, event_type, company_id, payload, signature_scheme, ord)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                       $7::text[], $8::bytea[], $9::int[], $10::uuid[])
+    WITH ORDINALITY AS t(source, event_id, event_type, company_id, payload, signature_scheme,
+                         headers, body, body_bytes, replay_of, ord)
 ), inserted AS (
   INSERT INTO webhook_events
     (source, event_id, event_type, company_id, payload, signature_scheme, status, claimed_at)
@@ -54,11 +58,15 @@ WITH input AS (
   FROM input ORDER BY ord
   ON CONFLICT (source, event_id) DO NOTHING
   RETURNING id, source, event_id
+), archived AS (
+  INSERT INTO webhook_deliveries (id, received_at, headers, body, body_bytes, replay_of)
+  SELECT ins.id, now(), i.headers::jsonb, i.body, i.body_bytes, i.replay_of
+  FROM inserted ins JOIN input i ON i.source = ins.source AND i.event_id = ins.event_id
 ), taken_over AS (
   UPDATE webhook_events w SET claimed_at = now()
   FROM input i
   WHERE w.source = i.source AND w.event_id = i.event_id AND w.status = 'claimed'
-    AND w.claimed_at < now() - make_interval(secs => $7::double precision / 1000)
+    AND w.claimed_at < now() - make_interval(secs => $11::double precision / 1000)
   RETURNING w.id, w.source, w.event_id
 )
 SELECT coalesce(ins.id, took.id) AS id,
@@ -88,7 +96,7 @@ export function createPgClaimStore(
   const maxBatch = options.maxBatch ?? 500;
   const claimBatch = async (inputs: readonly ClaimInput[]): Promise<ClaimOutcome[]> => {
     const plan = planClaimBatch(inputs);
-    const column = (pick: (row: ClaimInput) => string): string[] => plan.rows.map(pick);
+    const column = <T>(pick: (row: ClaimInput) => T): T[] => plan.rows.map(pick);
     const answer = await pool.query<ClaimRow>({
       name: 'webhook-claim-batch',
       text: CLAIM_ROWS,
@@ -99,6 +107,10 @@ export function createPgClaimStore(
         column((row) => row.companyId),
         column((row) => JSON.stringify(row.payload)),
         column((row) => row.signatureScheme),
+        column((row) => JSON.stringify(row.archive.headers)),
+        column((row) => row.archive.body),
+        column((row) => row.archive.bodyBytes),
+        column((row) => row.archive.replayOf),
         options.claimTimeoutMs,
       ],
     });

@@ -31,6 +31,9 @@ const eventId = z
     'must be 1 to 200 characters of A-Z, a-z, 0-9, ".", "_", ":", "-"',
   );
 
+/** Whether `value` may be an event id (the operator's new id for a replay, too). */
+export const isEventId = (value: string): boolean => eventId.safeParse(value).success;
+
 const entityId = z
   .string()
   .min(1)

@@ -7,14 +7,15 @@
  * the record.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AvroPublisher } from '@bgs/platform';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from 'winston';
+import { archiveOf } from '../archive/archive';
 import { clientErrorAnswer } from '../client-errors';
 import type { IngressMetrics } from '../metrics';
 import { ensureTraceparent } from '../trace';
 import type { ClaimStore } from './claims';
-import { parseWebhookEvent, toPersonChange, type PersonChangeRecord } from './events';
+import { parseWebhookEvent, toPersonChange } from './events';
+import { personChangeHeaders, type PersonChangePublisher } from './publish';
 import { verifiers } from './signatures';
 import { findUnstorableText } from './storable';
 import type { SourceRegistry, WebhookSource } from './sources';
@@ -22,7 +23,7 @@ import type { SourceRegistry, WebhookSource } from './sources';
 export interface WebhookRouterOptions {
   readonly sources: SourceRegistry;
   readonly claims: ClaimStore;
-  readonly publisher: AvroPublisher<PersonChangeRecord>;
+  readonly publisher: PersonChangePublisher;
   readonly metrics: IngressMetrics;
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
@@ -201,6 +202,8 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
           // The validated event: unknown keys, however deep, are not ours to keep.
           payload: event,
           signatureScheme: source.scheme,
+          // Verified: only now may it be kept. The allow-list leaves the signature out.
+          archive: await archiveOf(rawBody, req.headers),
         });
         if (outcome.kind !== 'claimed') {
           const settled =
@@ -221,11 +224,15 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
 
       const started = process.hrtime.bigint();
       try {
-        await publisher.publish(record.companyId, record, {
-          traceparent: ensureTraceparent(req.get('traceparent')),
-          'event-id': event.id,
-          source: source.name,
-        });
+        await publisher.publish(
+          record.companyId,
+          record,
+          personChangeHeaders({
+            traceparent: ensureTraceparent(req.get('traceparent')),
+            eventId: event.id,
+            source: source.name,
+          }),
+        );
         metrics.produceSeconds.observe({ topic: 'person-changes', result: 'ok' }, elapsed(started));
       } catch (error) {
         metrics.produceSeconds.observe(

@@ -8,6 +8,7 @@
 import {
   Headers,
   Topics,
+  isReplay,
   newestPerCompany,
   passThroughHeaders,
   type BuyerGroupChangeRecord,
@@ -91,8 +92,11 @@ export function createSaveHandler(deps: SaveHandlerDeps): StageHandler<BuyerGrou
     for (const outcome of outcomes) {
       deps.metrics.saves.inc({ outcome: outcome.kind });
       if (outcome.kind === 'stale') continue;
-      const headers = passThroughHeaders(headersOf.get(outcome.work.companyId) ?? {});
-      if (outcome.kind === 'saved') {
+      const inherited = headersOf.get(outcome.work.companyId) ?? {};
+      const headers = passThroughHeaders(inherited);
+      // A replay's change happened long before the operator replayed it: its age is no measure
+      // of how fresh the pipeline keeps groups.
+      if (outcome.kind === 'saved' && !isReplay(inherited)) {
         for (const origin of outcome.work.origins) {
           deps.metrics.freshness.observe(Math.max(0, outcome.savedAt - origin.occurredAt) / 1000);
         }

@@ -1,0 +1,305 @@
+/**
+ * The operator's view of the archive of verified webhook deliveries, and replay:
+ *
+ *   node services/ingress/dist/cli/deliveries.js list [--source S] [--type T] [--status S]
+ *                                               [--since ISO] [--until ISO] [--limit N] [--json]
+ *   node services/ingress/dist/cli/deliveries.js show <id> [--json]
+ *   node services/ingress/dist/cli/deliveries.js replay <id> [--as <new event id>]
+ *   node services/ingress/dist/cli/deliveries.js replay --since ISO --until ISO [--source S]
+ *                                                 [--as-prefix P]
+ *
+ * `show` prints the body, which holds personal data, to stdout only. A replay is the record
+ * ingress would publish, marked `replay`; it is idempotent (src/archive/replay.ts). Reads
+ * DATABASE_URL, and for replays KAFKA_BROKERS, SCHEMA_REGISTRY_URL, CLAIM_TIMEOUT_MS and
+ * PRODUCE_TIMEOUT_MS (defaults: the local stack's). Exit code 0 on success, 1 on failure
+ * (nothing found, a replay that did not happen), 2 on a usage error.
+ */
+import { Pool } from 'pg';
+import { describeDbError } from '@bgs/db';
+import {
+  ConfigError,
+  createKafka,
+  createLogger,
+  createProducer,
+  createSchemaCodec,
+  loadConfig,
+  type Env,
+} from '@bgs/platform';
+import { unpackBody } from '../archive/archive';
+import { replayDelivery, type ReplayDeps, type ReplayResult } from '../archive/replay';
+import {
+  deliveryIdsInRange,
+  findDeliveries,
+  listDeliveries,
+  type ArchivedDelivery,
+  type DeliverySummary,
+  type Queryable,
+} from '../archive/store';
+import { configSchema } from '../config';
+import { createPgClaimStore } from '../webhooks/claims';
+import { createPersonChangePublisher } from '../webhooks/publish';
+import { INGRESS_PRODUCER_RETRY } from '../wiring';
+import { parseDeliveriesArgs, UsageError, USAGE, type DeliveriesCommand } from './deliveries-args';
+import { tally, type ReplayTally } from './replay-tally';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const cliConfigSchema = configSchema.pick({
+  DATABASE_URL: true,
+  KAFKA_BROKERS: true,
+  SCHEMA_REGISTRY_URL: true,
+  CLAIM_TIMEOUT_MS: true,
+  PRODUCE_TIMEOUT_MS: true,
+});
+type CliConfig = ReturnType<typeof cliConfigSchema.parse>;
+
+/** Deliveries replayed together: their claims share a statement, their records a send. */
+const REPLAY_CHUNK = 100;
+/** A range prints a progress line each time this many more deliveries are done. */
+export const PROGRESS_EVERY = 500;
+
+type ReplayCommand = Extract<DeliveriesCommand, { kind: 'replay-one' | 'replay-range' }>;
+type ReadCommand = Extract<DeliveriesCommand, { kind: 'list' | 'show' }>;
+
+/** Runs the command and returns the exit code; never throws. */
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  env: Env = process.env,
+): Promise<number> {
+  let command: DeliveriesCommand;
+  try {
+    command = parseDeliveriesArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`deliveries: ${error.message}`);
+    io.err(USAGE);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  let config: CliConfig;
+  try {
+    config = loadConfig(cliConfigSchema, env);
+  } catch (error) {
+    io.err(`deliveries: ${error instanceof ConfigError ? error.message : String(error)}`);
+    return 1;
+  }
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+    application_name: 'ingress-deliveries',
+  });
+  pool.on('error', () => undefined); // an idle client's error surfaces on the next query
+  try {
+    return command.kind === 'list' || command.kind === 'show'
+      ? await read(command, pool, io)
+      : await replay(command, pool, config, io);
+  } catch (error) {
+    io.err(`deliveries ${command.kind} failed: ${describeDbError(error, config.DATABASE_URL)}`);
+    return 1;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+async function read(command: ReadCommand, db: Queryable, io: CliIo): Promise<number> {
+  if (command.kind === 'list') {
+    const found = await listDeliveries(db, command.filter, command.limit);
+    if (command.json) io.out(JSON.stringify(found.map(describeSummary)));
+    else printList(found, io);
+    return 0;
+  }
+  const [delivery] = await findDeliveries(db, [command.id]);
+  if (!delivery) {
+    io.err(`deliveries show: no delivery with id ${command.id}`);
+    return 1;
+  }
+  const body = delivery.body === null ? null : (await unpackBody(delivery.body)).toString('utf8');
+  if (command.json)
+    io.out(JSON.stringify({ ...describeSummary(delivery), headers: delivery.headers, body }));
+  else printDelivery(delivery, body, io);
+  return 0;
+}
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
+
+const describeSummary = (delivery: DeliverySummary) => ({
+  id: delivery.id,
+  source: delivery.source,
+  eventId: delivery.eventId,
+  eventType: delivery.eventType,
+  status: delivery.status,
+  companyId: delivery.companyId,
+  receivedAt: iso(delivery.receivedAt),
+  processedAt: iso(delivery.processedAt),
+  archive: delivery.archive,
+  replayOf: delivery.replayOf,
+});
+
+function printList(found: readonly DeliverySummary[], io: CliIo): void {
+  if (found.length === 0) {
+    io.out('no deliveries');
+    return;
+  }
+  io.out(
+    ['id', 'received', 'source', 'type', 'event id', 'status', 'body', 'replay of'].join('\t'),
+  );
+  for (const d of found) {
+    io.out(
+      [
+        d.id,
+        iso(d.receivedAt),
+        d.source,
+        d.eventType,
+        d.eventId,
+        d.status,
+        d.archive ? `${d.archive.bodyBytes} B` : 'none',
+        d.replayOf ?? '-',
+      ].join('\t'),
+    );
+  }
+}
+
+function printDelivery(d: ArchivedDelivery, body: string | null, io: CliIo): void {
+  const line = (label: string, value: string | null): void =>
+    io.out(`${label.padEnd(10)}${value ?? '-'}`);
+  line('id', d.id);
+  line('source', d.source);
+  line('event id', d.eventId);
+  line('type', d.eventType);
+  line('status', d.status);
+  line('company', d.companyId);
+  line('received', iso(d.receivedAt));
+  line('enqueued', iso(d.processedAt));
+  if (d.replayOf) line('replay of', d.replayOf);
+  if (!d.archive || body === null) {
+    line('archive', 'none: removed after the retention, or received before the archive existed');
+    return;
+  }
+  line('archive', `${d.archive.bodyBytes} bytes (${d.archive.storedBytes} stored, gzip)`);
+  io.out('headers');
+  for (const [name, value] of Object.entries(d.headers ?? {})) io.out(`  ${name}: ${value}`);
+  io.out('body');
+  io.out(body);
+}
+
+async function replay(
+  command: ReplayCommand,
+  db: Pool,
+  config: CliConfig,
+  io: CliIo,
+): Promise<number> {
+  // kafkajs's own lines go to stderr, only errors: stdout is the operator's.
+  const logger = createLogger({ service: 'deliveries', level: 'error', stream: process.stderr });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: 'ingress-deliveries',
+    logger,
+  });
+  const producer = createProducer(kafka, { retry: INGRESS_PRODUCER_RETRY });
+  await producer.connect();
+  try {
+    const deps: ReplayDeps = {
+      claims: createPgClaimStore(db, { claimTimeoutMs: config.CLAIM_TIMEOUT_MS }),
+      publisher: createPersonChangePublisher(
+        producer,
+        createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL }),
+        config.PRODUCE_TIMEOUT_MS,
+      ),
+    };
+    return command.kind === 'replay-one'
+      ? await replayOne(command, db, deps, io)
+      : await replayRange(command, db, deps, io);
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+  }
+}
+
+const SKIP_TEXT: Record<string, string> = {
+  already_enqueued:
+    'already enqueued: nothing sent (give --as <new event id> to send it again under a new id)',
+  in_flight: 'another request or replay owns this event id right now: nothing sent, try later',
+  no_archive: 'no archived body (removed after the retention): nothing sent',
+  invalid_event_id: 'the new event id is not a valid event id: nothing sent',
+};
+
+async function replayOne(
+  command: Extract<ReplayCommand, { kind: 'replay-one' }>,
+  db: Queryable,
+  deps: ReplayDeps,
+  io: CliIo,
+): Promise<number> {
+  const [delivery] = await findDeliveries(db, [command.id]);
+  if (!delivery) {
+    io.err(`deliveries replay: no delivery with id ${command.id}`);
+    return 1;
+  }
+  const result = await replayDelivery(delivery, command.identity, deps);
+  return reportOne(delivery, result, io);
+}
+
+function reportOne(delivery: ArchivedDelivery, result: ReplayResult, io: CliIo): number {
+  const what = `${delivery.source} ${result.eventId}`;
+  switch (result.kind) {
+    case 'enqueued':
+      io.out(`replayed ${what}: enqueued on person-changes`);
+      if (result.warning) io.err(`deliveries replay: ${result.warning}`);
+      return 0;
+    case 'skipped':
+      io.out(`${what}: ${SKIP_TEXT[result.reason] ?? result.reason}`);
+      return result.reason === 'already_enqueued' ? 0 : 1;
+    case 'failed':
+      io.err(`deliveries replay: ${what}: ${result.reason}`);
+      return 1;
+  }
+}
+
+async function replayRange(
+  command: Extract<ReplayCommand, { kind: 'replay-range' }>,
+  db: Queryable,
+  deps: ReplayDeps,
+  io: CliIo,
+): Promise<number> {
+  const ids = await deliveryIdsInRange(db, command.filter);
+  io.out(
+    `replaying ${ids.length} deliveries received from ${iso(command.filter.since)} ` +
+      `to ${iso(command.filter.until)}`,
+  );
+  let counts: ReplayTally = tally([]);
+  for (let start = 0; start < ids.length; start += REPLAY_CHUNK) {
+    const chunk = await findDeliveries(db, ids.slice(start, start + REPLAY_CHUNK));
+    const results = await Promise.all(
+      chunk.map((delivery) => replayDelivery(delivery, command.identity, deps)),
+    );
+    for (const failed of results.filter((r) => r.kind === 'failed')) {
+      io.err(`deliveries replay: ${failed.eventId}: ${failed.reason}`);
+    }
+    const before = counts.done;
+    counts = tally(results, counts);
+    if (Math.floor(counts.done / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) {
+      io.out(`  ${counts.done}/${ids.length}: ${describeTally(counts)}`);
+    }
+  }
+  io.out(`replayed ${counts.done} deliveries: ${describeTally(counts)}`);
+  return counts.failed > 0 ? 1 : 0;
+}
+
+const describeTally = (t: ReplayTally): string =>
+  `${t.enqueued} enqueued, ${t.alreadyEnqueued} already enqueued, ${t.inFlight} in flight, ` +
+  `${t.noArchive} without archive, ${t.invalidId} invalid new id, ${t.failed} failed`;
+
+if (require.main === module) {
+  void main(process.argv.slice(2), {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
