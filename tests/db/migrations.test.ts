@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import {
+  ApiKey,
   BuyerGroup,
   BuyerGroupMember,
   BuyerGroupRefreshLog,
@@ -48,6 +49,7 @@ const MIGRATION_NAMES = [
   'RefresherTables1795000300000',
   'ProviderObservations1795000400000',
   'WebhookArchive1795000500000',
+  'ApiKeyScopes1795000600000',
 ];
 
 function withDatabase(url: string, database: string): string {
@@ -473,6 +475,30 @@ describe('@bgs/db migrations on a real Postgres', () => {
     );
   });
 
+  it('gives a workspace key a workspace and an operator key none', async () => {
+    const keys = (await dataSource()).getRepository(ApiKey);
+    const key = (name: string) => ({ name, keyPrefix: `bgs_${name}`, keyHash: `hash-${name}` });
+    await keys.insert({ ...key('ws'), workspaceId: 'ws1' });
+    expect((await keys.findOneByOrFail({ name: 'ws' })).scope).toBe('workspace');
+    await keys.insert({ ...key('op'), scope: 'operator', workspaceId: null });
+    await expectSqlState(
+      keys.insert({ ...key('op-ws'), scope: 'operator', workspaceId: 'ws1' }),
+      '23514',
+      'ck_api_keys_scope_workspace',
+    );
+    await expectSqlState(
+      keys.insert({ ...key('ws-none'), scope: 'workspace', workspaceId: null }),
+      '23514',
+      'ck_api_keys_scope_workspace',
+    );
+    await expectSqlState(
+      keys.query(`INSERT INTO api_keys (workspace_id, name, key_prefix, key_hash, scope)
+                  VALUES ('ws1', 'x', 'bgs_x', 'hash-x', 'admin')`),
+      '23514',
+      'ck_api_keys_scope',
+    );
+  });
+
   it("accepts the Debezium connector's heartbeat query, repeatedly", async () => {
     const query = debeziumConnectorConfig({
       host: 'h',
@@ -504,11 +530,27 @@ describe('@bgs/db migrations on a real Postgres', () => {
     expect(await revertMigrations(target().url, 'all')).toEqual([]);
 
     expect(await runMigrations(target().url)).toEqual(MIGRATION_NAMES);
-    // One step back: only the newest migration, and only its tables go.
-    expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES.at(-1)]);
-    expect(await existingTables(target().url)).toEqual(
-      [...ALL_TABLES, MIGRATIONS_TABLE].filter((t) => t !== 'webhook_deliveries').sort(),
+    // One step back: only the newest migration goes. It adds no table; api_keys loses its
+    // scope (and the operator keys it cannot hold) and keeps its workspace keys.
+    await withClient(target().url, (c) =>
+      c.query(`INSERT INTO api_keys (workspace_id, name, key_prefix, key_hash, scope)
+               VALUES ('ws1', 'w', 'bgs_w', 'hash-w', 'workspace'),
+                      (NULL, 'o', 'bgs_o', 'hash-o', 'operator')`),
     );
+    expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES.at(-1)]);
+    expect(await existingTables(target().url)).toEqual([...ALL_TABLES, MIGRATIONS_TABLE].sort());
+    const keys = await withClient(target().url, async (c) => {
+      const columns = await c.query<{ column_name: string; is_nullable: string }>(
+        `SELECT column_name, is_nullable FROM information_schema.columns
+          WHERE table_name = 'api_keys' AND column_name IN ('scope', 'workspace_id')`,
+      );
+      const rows = await c.query<{ name: string }>(`SELECT name FROM api_keys ORDER BY name`);
+      return { columns: columns.rows, names: rows.rows.map((r) => r.name) };
+    });
+    expect(keys).toEqual({
+      columns: [{ column_name: 'workspace_id', is_nullable: 'NO' }],
+      names: ['w'],
+    });
   });
 
   it('registers one entity per table', () => {

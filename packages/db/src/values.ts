@@ -45,3 +45,10 @@ export const SCORE_MAX = 10;
 /** An ingress request owns its event id (`claimed`) until Kafka holds the record (`enqueued`). */
 export const CLAIM_STATUSES = ['claimed', 'enqueued'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+/**
+ * What an API key may reach: one workspace's companies, or the operator routes (the archive of
+ * webhook deliveries and its replay), which belong to no workspace.
+ */
+export const API_KEY_SCOPES = ['workspace', 'operator'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -1,18 +1,28 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { sqlIn } from '../sql';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../values';
 
 /**
- * A bearer API key of one workspace. Only a SHA-256 of the key is stored (keys are long
- * random strings, so a fast hash is enough); the prefix lets people tell keys apart.
+ * A bearer API key: of one workspace (`workspace` scope), or of the operators (`operator`
+ * scope, no workspace). Only a SHA-256 of the key is stored (keys are long random strings, so
+ * a fast hash is enough); the prefix lets people tell keys apart.
  */
 @Entity({ name: 'api_keys' })
 @Unique('uq_api_keys_key_hash', ['keyHash'])
 @Index('ix_api_keys_workspace_id', ['workspaceId'])
+@Check('ck_api_keys_scope', sqlIn('scope', API_KEY_SCOPES))
+// A workspace key has a workspace and an operator key has none: never both, never neither.
+@Check('ck_api_keys_scope_workspace', `("scope" = 'workspace') = ("workspace_id" IS NOT NULL)`)
 export class ApiKey {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_api_keys' })
   id!: string;
 
-  @Column({ name: 'workspace_id', type: 'text' })
-  workspaceId!: string;
+  @Column({ type: 'text', default: 'workspace' })
+  scope!: ApiKeyScope;
+
+  /** Null for an operator key. */
+  @Column({ name: 'workspace_id', type: 'text', nullable: true })
+  workspaceId!: string | null;
 
   @Column({ type: 'text' })
   name!: string;

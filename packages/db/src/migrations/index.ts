@@ -4,8 +4,10 @@ import { IngressTables1795000200000 } from './1795000200000-IngressTables';
 import { RefresherTables1795000300000 } from './1795000300000-RefresherTables';
 import { ProviderObservations1795000400000 } from './1795000400000-ProviderObservations';
 import { WebhookArchive1795000500000 } from './1795000500000-WebhookArchive';
+import { ApiKeyScopes1795000600000 } from './1795000600000-ApiKeyScopes';
 
 export {
+  ApiKeyScopes1795000600000,
   IngressTables1795000200000,
   PipelineTables1795000100000,
   ProviderObservations1795000400000,
@@ -22,4 +24,5 @@ export const MIGRATIONS = [
   RefresherTables1795000300000,
   ProviderObservations1795000400000,
   WebhookArchive1795000500000,
+  ApiKeyScopes1795000600000,
 ] as const;
