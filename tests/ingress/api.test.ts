@@ -779,7 +779,13 @@ describe('ingress API (/api/v1) against the stack', () => {
         );
         const keys = JSON.parse(json.out.join('\n')) as Record<string, unknown>[];
         expect(keys).toEqual([
-          expect.objectContaining({ id, workspaceId: workspace, name: 'ci bot', revokedAt: null }),
+          expect.objectContaining({
+            id,
+            scope: 'workspace',
+            workspaceId: workspace,
+            name: 'ci bot',
+            revokedAt: null,
+          }),
         ]);
         expect(keys[0]?.lastUsedAt).toEqual(expect.any(String));
         expect(json.out.join('\n')).not.toContain(key);
@@ -833,6 +839,9 @@ describe('ingress API (/api/v1) against the stack', () => {
       [['revoke']],
       [['revoke', 'not-a-uuid']],
       [['revoke', '--workspace', 'ws', '00000000-0000-4000-8000-000000000000']],
+      [['create', '--operator', '--workspace', 'ws', '--name', 'n']],
+      [['create', '--operator']],
+      [['list', '--operator', '--workspace', 'ws']],
     ])('exits 2 with the usage for %j', async (argv) => {
       const { out, err, io } = capture();
       expect(await apiKeysCli(argv, io, env)).toBe(2);

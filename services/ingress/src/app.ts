@@ -1,6 +1,6 @@
 /**
  * The ingress HTTP application: security headers, a request timeout, request metrics, the
- * webhook and API routers, and JSON errors that never carry a stack trace.
+ * webhook, API and operator API routers, and JSON errors that never carry a stack trace.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -11,6 +11,8 @@ import type { IngressMetrics } from './metrics';
 export interface IngressAppOptions {
   readonly webhooks: express.Router;
   readonly api?: express.Router;
+  /** The operator API (operator keys only), under /api/v1/operator. */
+  readonly operator?: express.Router;
   readonly metrics: IngressMetrics;
   readonly logger: Logger;
   readonly requestTimeoutMs: number;
@@ -43,6 +45,8 @@ export function createIngressApp(options: IngressAppOptions): express.Express {
   });
 
   app.use('/webhooks', options.webhooks);
+  // Before /api/v1, whose router would otherwise see these paths first and find no route.
+  if (options.operator) app.use('/api/v1/operator', options.operator);
   if (options.api) app.use('/api/v1', options.api);
 
   app.use((_req: Request, res: Response) => {

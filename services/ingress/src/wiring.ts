@@ -12,6 +12,7 @@ import {
   type SchemaCodec,
   Topics,
 } from '@bgs/platform';
+import { createOperatorRouter } from './api/operator-router';
 import { createApiRouter, type RefreshRequestRecord } from './api/router';
 import { createPgApiStore } from './api/store';
 import { createIngressApp } from './app';
@@ -46,18 +47,23 @@ export function wireIngress(
 ): express.Express {
   const { pool, producer, codec, logger } = connections;
   const metrics = createIngressMetrics(connections.registry);
+  // One claim store and one publisher for deliveries and their replays: a replay claims and
+  // publishes exactly as a delivery does, in the same batches.
+  const claims = createPgClaimStore(pool, { claimTimeoutMs: settings.CLAIM_TIMEOUT_MS });
+  const personChanges = createPersonChangePublisher(producer, codec, settings.PRODUCE_TIMEOUT_MS);
   const webhooks = createWebhookRouter({
     sources: connections.sources,
-    claims: createPgClaimStore(pool, { claimTimeoutMs: settings.CLAIM_TIMEOUT_MS }),
-    publisher: createPersonChangePublisher(producer, codec, settings.PRODUCE_TIMEOUT_MS),
+    claims,
+    publisher: personChanges,
     metrics,
     logger,
     bodyLimitBytes: settings.WEBHOOK_BODY_LIMIT_BYTES,
     toleranceMs: settings.WEBHOOK_TOLERANCE_MS,
     inFlightWaitMs: settings.PRODUCE_TIMEOUT_MS + 1_000,
   });
+  const store = createPgApiStore(pool);
   const api = createApiRouter({
-    store: createPgApiStore(pool),
+    store,
     publisher: createAvroPublisher<RefreshRequestRecord>({
       producer,
       codec,
@@ -68,9 +74,16 @@ export function wireIngress(
     claimWaitMs: settings.PRODUCE_TIMEOUT_MS + 1_000,
     claimTimeoutMs: settings.CLAIM_TIMEOUT_MS,
   });
+  const operator = createOperatorRouter({
+    keys: store,
+    db: pool,
+    replay: { claims, publisher: personChanges },
+    logger,
+  });
   return createIngressApp({
     webhooks,
     api,
+    operator,
     metrics,
     logger,
     requestTimeoutMs: settings.REQUEST_TIMEOUT_MS,

@@ -5,22 +5,31 @@
  *   GET  /buyer-groups/:companyId             the latest saved buyer group
  *   GET  /buyer-groups/:companyId/refreshes   the refresh log and the API's refresh requests
  *
- * Every route needs `Authorization: Bearer bgs_…`; a key sees only its workspace's companies,
- * and a company of another workspace is indistinguishable from one that does not exist.
+ * Every route needs `Authorization: Bearer bgs_…` with a workspace key (an operator key gets 403,
+ * operator-router.ts); a key sees only its workspace's companies, and a company of another
+ * workspace is indistinguishable from one that does not exist.
  *
  * A refresh is answered 202 only once Kafka holds its record. With an Idempotency-Key, the
  * first request claims (workspace, key) in refresh_requests; concurrent and later duplicates
  * find the claim and answer with its request id, so a key makes one record at most.
  */
-import { clientErrorAnswer } from '../client-errors';
-import { isTransientDbError } from '@bgs/db';
 import { findUnstorableText } from '../webhooks/storable';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';
 import { describeError, z } from '@bgs/platform';
 import type { Logger } from 'winston';
-import { hashApiKey, isWellFormedApiKey, parseBearer } from './api-keys';
-import type { ApiKeyIdentity, ApiStore, RefreshRequestRow } from './store';
+import { createAuthenticator, workspaceCallerOf } from './authenticate';
+import {
+  ApiError,
+  apiErrorHandler,
+  invalidInput,
+  NOT_FOUND,
+  parseJson,
+  requireJsonWhenBody,
+  send,
+  UNAVAILABLE,
+} from './http';
+import type { ApiStore, RefreshRequestRow } from './store';
 
 /** The value of a refresh-requests record (schemas/refresh-request.avsc). */
 export interface RefreshRequestRecord {
@@ -58,13 +67,12 @@ export interface ApiRouterDeps {
 }
 
 export const DEFAULT_LEVEL: EnrichmentLevel = 'identify';
-export const BODY_LIMIT = '16kb';
+export { BODY_LIMIT } from './http';
 export const MAX_REASON_LENGTH = 500;
 export const MAX_COMPANY_ID_LENGTH = 200;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 export const DEFAULT_LOG_LIMIT = 20;
 export const MAX_LOG_LIMIT = 100;
-const RETRY_AFTER_S = '5';
 
 const refreshBodySchema = z.strictObject({
   level: z.enum(ENRICHMENT_LEVELS).optional(),
@@ -86,39 +94,6 @@ const FIELD_MESSAGES: Record<string, string> = {
 const IDEMPOTENCY_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-
-export interface ApiErrorBody {
-  readonly error: string;
-  readonly message?: string;
-  readonly field?: string;
-}
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ApiErrorBody,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(body.message ?? body.error);
-    this.name = 'ApiError';
-  }
-}
-
-const NOT_FOUND = (): ApiError => new ApiError(404, { error: 'not_found' });
-const UNAVAILABLE = (): ApiError =>
-  new ApiError(
-    503,
-    { error: 'unavailable', message: 'try again later' },
-    { 'retry-after': RETRY_AFTER_S },
-  );
-
-function send(res: Response, status: number, body: object, headers: Record<string, string> = {}) {
-  if (res.headersSent) return; // a request timeout answered first
-  res
-    .status(status)
-    .set({ 'cache-control': 'no-store', ...headers })
-    .json(body);
-}
 
 function companyIdOf(req: Request): string {
   const companyId = req.params.companyId;
@@ -164,9 +139,6 @@ function limitOf(req: Request): number {
   return value;
 }
 
-const shorten = (text: string, max = 100): string =>
-  text.length > max ? `${text.slice(0, max)}…` : text;
-
 function parseRefreshBody(body: unknown): { level: EnrichmentLevel; reason: string | null } {
   // no body at all reads as an empty object: every field is optional
   const parsed = refreshBodySchema.safeParse(body === undefined ? {} : body);
@@ -174,50 +146,8 @@ function parseRefreshBody(body: unknown): { level: EnrichmentLevel; reason: stri
     const reason = parsed.data.reason ?? null;
     return { level: parsed.data.level ?? DEFAULT_LEVEL, reason: reason === '' ? null : reason };
   }
-  const issue = parsed.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    const field = shorten(issue.keys[0] ?? '');
-    throw new ApiError(400, {
-      error: 'unknown_field',
-      field,
-      message: `unknown field ${JSON.stringify(field)}; allowed: level, reason`,
-    });
-  }
-  const field = issue?.path[0];
-  if (typeof field === 'string' && FIELD_MESSAGES[field]) {
-    throw new ApiError(400, { error: 'invalid_field', field, message: FIELD_MESSAGES[field] });
-  }
-  throw new ApiError(400, { error: 'invalid_body', message: 'the body must be a JSON object' });
+  throw invalidInput(parsed.error.issues, 'body', FIELD_MESSAGES);
 }
-
-/**
- * A body, when there is one, must be JSON: checked before reading it. Then body-parser reads
- * at most 16 KiB (never inflating compressed bodies) and parses it; its errors reach the
- * router's error handler.
- */
-const requireJsonWhenBody = (req: Request, _res: Response, next: NextFunction): void => {
-  const length = req.headers['content-length'];
-  const hasBody =
-    req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-  if (hasBody && !req.is('application/json')) {
-    next(
-      new ApiError(415, {
-        error: 'unsupported_media_type',
-        message: 'send Content-Type: application/json',
-      }),
-    );
-    return;
-  }
-  next();
-};
-const parseJson = express.json({
-  limit: BODY_LIMIT,
-  strict: false,
-  inflate: false,
-  type: () => true,
-});
-
-const callerOf = (res: Response): ApiKeyIdentity => res.locals.caller as ApiKeyIdentity;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -229,33 +159,13 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
   const claimTimeoutMs = deps.claimTimeoutMs ?? 30_000;
   const router = express.Router();
 
-  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
-    const token = parseBearer(req.get('authorization'));
-    // The hash lookup is the comparison: no raw key is ever compared.
-    const key =
-      token !== undefined && isWellFormedApiKey(token)
-        ? await store.findKeyByHash(hashApiKey(token))
-        : undefined;
-    if (!key || key.revoked) {
-      send(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer' });
-      return;
-    }
-    res.locals.caller = key;
-    try {
-      await store.touchKey(key.id);
-    } catch (error) {
-      logger.warn('could not record the use of an API key', {
-        apiKeyId: key.id,
-        error: describeError(error),
-      });
-    }
-    next();
-  };
+  const authenticate = createAuthenticator(store, logger)('workspace');
 
   /** The company, if it is the caller's; otherwise 404 whether or not it exists. */
   const ownCompany = async (companyId: string, res: Response): Promise<string> => {
     const workspaceId = await store.companyWorkspace(companyId);
-    if (workspaceId === undefined || workspaceId !== callerOf(res).workspaceId) throw NOT_FOUND();
+    if (workspaceId === undefined || workspaceId !== workspaceCallerOf(res).workspaceId)
+      throw NOT_FOUND();
     return companyId;
   };
 
@@ -353,7 +263,7 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
       const idempotencyKey = idempotencyKeyOf(req);
       const { level, reason } = parseRefreshBody(req.body);
       await ownCompany(companyId, res);
-      const caller = callerOf(res);
+      const caller = workspaceCallerOf(res);
       const claim = await store.claimRefresh({
         workspaceId: caller.workspaceId,
         companyId,
@@ -370,7 +280,7 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
 
   router.get('/buyer-groups/:companyId', authenticate, async (req: Request, res: Response) => {
     const companyId = await ownCompany(companyIdOf(req), res);
-    const group = await store.latestBuyerGroup(callerOf(res).workspaceId, companyId);
+    const group = await store.latestBuyerGroup(workspaceCallerOf(res).workspaceId, companyId);
     if (!group) throw NOT_FOUND();
     send(res, 200, group);
   });
@@ -381,45 +291,11 @@ export function createApiRouter(deps: ApiRouterDeps): express.Router {
     async (req: Request, res: Response) => {
       const limit = limitOf(req);
       const companyId = await ownCompany(companyIdOf(req), res);
-      const history = await store.refreshLog(callerOf(res).workspaceId, companyId, limit);
+      const history = await store.refreshLog(workspaceCallerOf(res).workspaceId, companyId, limit);
       send(res, 200, { companyId, ...history });
     },
   );
 
-  // Turns every error of these routes into a JSON answer: no stack traces, no internals.
-  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof ApiError) {
-      send(res, error.status, error.body, error.headers);
-      return;
-    }
-    const refused = clientErrorAnswer(error);
-    if (refused) {
-      send(res, refused.status, refused.body);
-      return;
-    }
-    if (isTransientDbError(error)) {
-      logger.warn('database unavailable', { path: req.path, error: describeError(error) });
-      send(
-        res,
-        503,
-        { error: 'unavailable', message: 'try again later' },
-        {
-          'retry-after': RETRY_AFTER_S,
-        },
-      );
-      return;
-    }
-    logger.error('API request failed', {
-      method: req.method,
-      path: req.path,
-      error: describeError(error),
-    });
-    send(res, 500, { error: 'internal_error' });
-  });
-
+  router.use(apiErrorHandler(logger));
   return router;
 }

@@ -8,15 +8,27 @@
  * publishing failed so a retry can claim again.
  */
 import type { Pool } from 'pg';
+import type { ApiKeyScope } from '@bgs/db';
 
 /** A pg.Pool (or anything with its `query`). */
 export type Queryable = Pick<Pool, 'query'>;
 
 export type RefreshRequestStatus = 'claimed' | 'enqueued';
 
-export interface ApiKeyIdentity {
+/** A key as authentication sees it: a workspace key has its workspace, an operator key none. */
+export type ApiKeyIdentity = WorkspaceKeyIdentity | OperatorKeyIdentity;
+
+export interface WorkspaceKeyIdentity {
   readonly id: string;
+  readonly scope: 'workspace';
   readonly workspaceId: string;
+  readonly revoked: boolean;
+}
+
+export interface OperatorKeyIdentity {
+  readonly id: string;
+  readonly scope: 'operator';
+  readonly workspaceId: null;
   readonly revoked: boolean;
 }
 
@@ -104,11 +116,15 @@ export interface RefreshHistory {
   readonly requests: readonly RefreshRequestView[];
 }
 
-export interface ApiStore {
+/** What authentication needs of the store, whatever the key's scope. */
+export interface ApiKeyLookup {
   /** The key with this SHA-256 hash, revoked or not; undefined when there is none. */
   findKeyByHash(hash: string): Promise<ApiKeyIdentity | undefined>;
   /** Records a use of the key (at most once a minute, to spare writes). */
   touchKey(id: string): Promise<void>;
+}
+
+export interface ApiStore extends ApiKeyLookup {
   /** The workspace owning the company, or undefined when the company does not exist. */
   companyWorkspace(companyId: string): Promise<string | undefined>;
   claimRefresh(request: NewRefreshRequest): Promise<ClaimResult>;
@@ -137,7 +153,9 @@ export interface ApiStore {
 
 export interface ApiKeyRecord {
   readonly id: string;
-  readonly workspaceId: string;
+  readonly scope: ApiKeyScope;
+  /** Null for an operator key. */
+  readonly workspaceId: string | null;
   readonly name: string;
   readonly keyPrefix: string;
   readonly createdAt: Date;
@@ -147,13 +165,24 @@ export interface ApiKeyRecord {
 
 /** Key management for the CLI; never reads or returns hashes. */
 export interface ApiKeyAdminStore {
+  /** A workspace key. */
   createKey(input: {
     readonly workspaceId: string;
     readonly name: string;
     readonly prefix: string;
     readonly hash: string;
   }): Promise<ApiKeyRecord>;
-  listKeys(workspaceId?: string): Promise<ApiKeyRecord[]>;
+  /** An operator key: of no workspace, for the operator routes only. */
+  createOperatorKey(input: {
+    readonly name: string;
+    readonly prefix: string;
+    readonly hash: string;
+  }): Promise<ApiKeyRecord>;
+  /** Every key, or those of one workspace, or those of one scope. */
+  listKeys(filter?: {
+    readonly workspaceId?: string;
+    readonly scope?: ApiKeyScope;
+  }): Promise<ApiKeyRecord[]>;
   /** Revokes the key (keeping the first revocation time); undefined when there is no such key. */
   revokeKey(id: string): Promise<ApiKeyRecord | undefined>;
 }
@@ -215,13 +244,22 @@ export function createPgApiStore(pool: Queryable): ApiStore {
 
   return {
     async findKeyByHash(hash) {
-      const found = await pool.query<{ id: string; workspace_id: string; revoked: boolean }>(
-        `SELECT id, workspace_id, revoked_at IS NOT NULL AS revoked
+      const found = await pool.query<{
+        id: string;
+        scope: ApiKeyScope;
+        workspace_id: string | null;
+        revoked: boolean;
+      }>(
+        `SELECT id, scope, workspace_id, revoked_at IS NOT NULL AS revoked
          FROM api_keys WHERE key_hash = $1`,
         [hash],
       );
       const row = found.rows[0];
-      return row ? { id: row.id, workspaceId: row.workspace_id, revoked: row.revoked } : undefined;
+      if (!row) return undefined;
+      // ck_api_keys_scope_workspace guarantees a workspace exactly for a workspace key.
+      return row.scope === 'workspace' && row.workspace_id !== null
+        ? { id: row.id, scope: 'workspace', workspaceId: row.workspace_id, revoked: row.revoked }
+        : { id: row.id, scope: 'operator', workspaceId: null, revoked: row.revoked };
     },
 
     async touchKey(id) {
@@ -408,7 +446,8 @@ export function createPgApiStore(pool: Queryable): ApiStore {
 
 interface ApiKeyDbRow {
   id: string;
-  workspace_id: string;
+  scope: ApiKeyScope;
+  workspace_id: string | null;
   name: string;
   key_prefix: string;
   created_at: Date;
@@ -417,10 +456,12 @@ interface ApiKeyDbRow {
 }
 
 /** Never key_hash: nothing outside findKeyByHash reads it. */
-const API_KEY_COLUMNS = 'id, workspace_id, name, key_prefix, created_at, last_used_at, revoked_at';
+const API_KEY_COLUMNS =
+  'id, scope, workspace_id, name, key_prefix, created_at, last_used_at, revoked_at';
 
 const toApiKeyRecord = (row: ApiKeyDbRow): ApiKeyRecord => ({
   id: row.id,
+  scope: row.scope,
   workspaceId: row.workspace_id,
   name: row.name,
   keyPrefix: row.key_prefix,
@@ -433,20 +474,31 @@ export function createPgApiKeyAdminStore(pool: Queryable): ApiKeyAdminStore {
   return {
     async createKey({ workspaceId, name, prefix, hash }) {
       const inserted = await pool.query<ApiKeyDbRow>(
-        `INSERT INTO api_keys (workspace_id, name, key_prefix, key_hash)
-         VALUES ($1, $2, $3, $4)
+        `INSERT INTO api_keys (scope, workspace_id, name, key_prefix, key_hash)
+         VALUES ('workspace', $1, $2, $3, $4)
          RETURNING ${API_KEY_COLUMNS}`,
         [workspaceId, name, prefix, hash],
       );
       return toApiKeyRecord(inserted.rows[0]!);
     },
 
-    async listKeys(workspaceId) {
+    async createOperatorKey({ name, prefix, hash }) {
+      const inserted = await pool.query<ApiKeyDbRow>(
+        `INSERT INTO api_keys (scope, workspace_id, name, key_prefix, key_hash)
+         VALUES ('operator', NULL, $1, $2, $3)
+         RETURNING ${API_KEY_COLUMNS}`,
+        [name, prefix, hash],
+      );
+      return toApiKeyRecord(inserted.rows[0]!);
+    },
+
+    async listKeys(filter = {}) {
+      // Operator keys (no workspace) first, then by workspace.
       const found = await pool.query<ApiKeyDbRow>(
         `SELECT ${API_KEY_COLUMNS} FROM api_keys
-         WHERE $1::text IS NULL OR workspace_id = $1
-         ORDER BY workspace_id, created_at, id`,
-        [workspaceId ?? null],
+         WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR scope = $2)
+         ORDER BY workspace_id NULLS FIRST, created_at, id`,
+        [filter.workspaceId ?? null, filter.scope ?? null],
       );
       return found.rows.map(toApiKeyRecord);
     },

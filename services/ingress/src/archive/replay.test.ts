@@ -177,6 +177,13 @@ describe('replayDelivery', () => {
         },
       ),
     ).toMatchObject({ kind: 'skipped', reason: 'no_archive' });
+    expect(
+      await replayDelivery(
+        await archived({ body: Buffer.from('not gzip') }),
+        { kind: 'same' },
+        { claims: store, publisher: ok.publisher },
+      ),
+    ).toMatchObject({ kind: 'failed', cause: 'unreadable' });
 
     const down = recordingPublisher(true);
     const result = await replayDelivery(
@@ -187,7 +194,7 @@ describe('replayDelivery', () => {
         publisher: down.publisher,
       },
     );
-    expect(result).toMatchObject({ kind: 'failed', eventId: 'evt_1-b' });
+    expect(result).toMatchObject({ kind: 'failed', cause: 'not_published', eventId: 'evt_1-b' });
     expect(rows.size).toBe(0);
   });
 });

@@ -36,7 +36,13 @@ export type ReplayResult =
       readonly warning?: string;
     }
   | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly eventId: string }
-  | { readonly kind: 'failed'; readonly reason: string; readonly eventId: string };
+  | {
+      readonly kind: 'failed';
+      /** Kafka did not take it (try again), or the archived delivery cannot be read (do not). */
+      readonly cause: 'not_published' | 'unreadable';
+      readonly reason: string;
+      readonly eventId: string;
+    };
 
 /** How the operator names the replay's event id: the delivery's own, a new one, or a prefix. */
 export type ReplayIdentity =
@@ -103,10 +109,20 @@ export async function replayDelivery(
     text = (await unpackBody(delivery.body)).toString('utf8');
     parsed = parseWebhookEvent(JSON.parse(text));
   } catch {
-    return { kind: 'failed', reason: 'the archived body is not gzip JSON', eventId };
+    return {
+      kind: 'failed',
+      cause: 'unreadable',
+      reason: 'the archived body is not gzip JSON',
+      eventId,
+    };
   }
   if (!parsed.ok) {
-    return { kind: 'failed', reason: `the archived event is invalid at ${parsed.field}`, eventId };
+    return {
+      kind: 'failed',
+      cause: 'unreadable',
+      reason: `the archived event is invalid at ${parsed.field}`,
+      eventId,
+    };
   }
   const event = { ...parsed.event, id: eventId };
   const record = toPersonChange(event, delivery.source, delivery.receivedAt.getTime(), text);
@@ -152,7 +168,12 @@ async function publishClaimed(
   } catch (error) {
     // As the door does: give the id up so that the next replay can claim it.
     await deps.claims.release(claimId).catch(() => undefined);
-    return { kind: 'failed', reason: `not published: ${describe(error)}`, eventId };
+    return {
+      kind: 'failed',
+      cause: 'not_published',
+      reason: `not published: ${describe(error)}`,
+      eventId,
+    };
   }
   try {
     await deps.claims.markEnqueued(claimId);

@@ -133,21 +133,36 @@ export async function findDeliveries(
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** The deliveries a range replay covers: where it starts and how much of it to take. */
+export interface RangeSelection {
+  readonly filter: DeliveryFilter & { readonly since: Date; readonly until: Date };
+  /** Only the deliveries after this one in the range's order (a previous call's last). */
+  readonly after?: string;
+  /** At most this many ids; without it, all of them. */
+  readonly limit?: number;
+}
+
 /**
- * The ids of the deliveries a range replay covers, oldest first, fixed when the replay starts.
- * Deliveries that are themselves replays are left out: replaying a range twice under two
- * prefixes must not replay the first replay's copies.
+ * The ids of the deliveries a range replay covers, oldest first (ties in `received_at`, which
+ * one claim statement gives all its deliveries, broken by id), fixed when the replay starts,
+ * and how many the range holds after `after` in all. Deliveries that are themselves replays
+ * are left out: replaying a range twice under two prefixes must not replay the first replay's
+ * copies.
  */
 export async function deliveryIdsInRange(
   db: Queryable,
-  filter: DeliveryFilter & { readonly since: Date; readonly until: Date },
-): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT w.id
+  selection: RangeSelection,
+): Promise<{ readonly ids: string[]; readonly matched: number }> {
+  // The window count is taken before LIMIT: the whole range's size, in the same statement.
+  const { rows } = await db.query<{ id: string; matched: string }>(
+    `SELECT w.id, count(*) OVER () AS matched
        FROM webhook_events w LEFT JOIN webhook_deliveries d ON d.id = w.id
       WHERE ${FILTER} AND d.replay_of IS NULL
-      ORDER BY w.received_at, w.id`,
-    filterValues(filter),
+        AND ($6::uuid IS NULL OR (w.received_at, w.id) >
+             (SELECT a.received_at, a.id FROM webhook_events a WHERE a.id = $6::uuid))
+      ORDER BY w.received_at, w.id
+      LIMIT $7`,
+    [...filterValues(selection.filter), selection.after ?? null, selection.limit ?? null],
   );
-  return rows.map((row) => row.id);
+  return { ids: rows.map((row) => row.id), matched: Number(rows[0]?.matched ?? 0) };
 }

@@ -2,10 +2,13 @@
  * Manages the API's bearer keys:
  *
  *   node services/ingress/dist/cli/api-keys.js create --workspace <id> --name <name> [--json]
- *   node services/ingress/dist/cli/api-keys.js list [--workspace <id>] [--json]
+ *   node services/ingress/dist/cli/api-keys.js create --operator --name <name> [--json]
+ *   node services/ingress/dist/cli/api-keys.js list [--workspace <id> | --operator] [--json]
  *   node services/ingress/dist/cli/api-keys.js revoke <id>
  *
- * `create` prints the key once; only its SHA-256 is stored, so it cannot be shown again.
+ * `create` prints the key once; only its SHA-256 is stored, so it cannot be shown again. A
+ * workspace key reads and refreshes one workspace's companies; an operator key (no workspace)
+ * reaches only the operator routes: the archive of deliveries and its replay.
  * `list` never prints keys or hashes. DATABASE_URL selects the database (default: the local
  * stack's). Exit code 0 on success, 1 on failure, 2 on a usage error.
  */
@@ -23,7 +26,8 @@ export interface CliIo {
 
 export const USAGE = [
   'usage: api-keys create --workspace <id> --name <name> [--json]',
-  '       api-keys list [--workspace <id>] [--json]',
+  '       api-keys create --operator --name <name> [--json]',
+  '       api-keys list [--workspace <id> | --operator] [--json]',
   '       api-keys revoke <id>',
 ].join('\n');
 
@@ -36,9 +40,12 @@ class UsageError extends Error {}
 
 type Command = { readonly kind: 'help' } | DatabaseCommand;
 
+/** The key's workspace, or `operator` for an operator key. */
+type Owner = { readonly workspace: string } | 'operator';
+
 type DatabaseCommand =
-  | { readonly kind: 'create'; workspace: string; name: string; json: boolean }
-  | { readonly kind: 'list'; workspace: string | undefined; json: boolean }
+  | { readonly kind: 'create'; owner: Owner; name: string; json: boolean }
+  | { readonly kind: 'list'; owner: Owner | undefined; json: boolean }
   | { readonly kind: 'revoke'; id: string };
 
 function text(value: string | undefined, option: string): string {
@@ -61,6 +68,7 @@ function parseCommand(argv: readonly string[]): Command {
       args: [...argv],
       options: {
         workspace: { type: 'string' },
+        operator: { type: 'boolean' },
         name: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -79,22 +87,24 @@ function parseCommand(argv: readonly string[]): Command {
     if (extra.length > 0) throw new UsageError(`${command} does not take --${extra[0]}`);
   };
   switch (command) {
-    case 'create':
-      only(['workspace', 'name', 'json']);
+    case 'create': {
+      only(['workspace', 'operator', 'name', 'json']);
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+      const owner = ownerOf(values.workspace, values.operator);
+      if (!owner) throw new UsageError('create takes --workspace <id> or --operator');
       return {
         kind: 'create',
-        workspace: text(values.workspace, '--workspace'),
+        owner,
         name: text(values.name, '--name'),
         json: values.json === true,
       };
+    }
     case 'list':
-      only(['workspace', 'json']);
+      only(['workspace', 'operator', 'json']);
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
       return {
         kind: 'list',
-        workspace:
-          values.workspace === undefined ? undefined : text(values.workspace, '--workspace'),
+        owner: ownerOf(values.workspace, values.operator),
         json: values.json === true,
       };
     case 'revoke': {
@@ -111,10 +121,20 @@ function parseCommand(argv: readonly string[]): Command {
   }
 }
 
+/** Whose key: a workspace's or the operators'; both at once is a usage error. */
+function ownerOf(workspace: string | undefined, operator: boolean | undefined): Owner | undefined {
+  if (workspace !== undefined && operator === true) {
+    throw new UsageError('--workspace and --operator exclude each other');
+  }
+  if (operator === true) return 'operator';
+  return workspace === undefined ? undefined : { workspace: text(workspace, '--workspace') };
+}
+
 const iso = (date: Date | null): string => (date === null ? '-' : date.toISOString());
 
 const describeKey = (key: ApiKeyRecord) => ({
   id: key.id,
+  scope: key.scope,
   workspaceId: key.workspaceId,
   name: key.name,
   prefix: key.keyPrefix,
@@ -123,53 +143,79 @@ const describeKey = (key: ApiKeyRecord) => ({
   revokedAt: key.revokedAt?.toISOString() ?? null,
 });
 
+async function create(
+  command: Extract<DatabaseCommand, { kind: 'create' }>,
+  store: ApiKeyAdminStore,
+  io: CliIo,
+): Promise<number> {
+  const { key, prefix, hash } = generateApiKey();
+  const { owner, name } = command;
+  const record =
+    owner === 'operator'
+      ? await store.createOperatorKey({ name, prefix, hash })
+      : await store.createKey({ workspaceId: owner.workspace, name, prefix, hash });
+  if (command.json) {
+    io.out(JSON.stringify({ ...describeKey(record), key }));
+    return 0;
+  }
+  io.out(
+    record.workspaceId === null
+      ? `created operator API key ${record.id} (the operator routes only, no workspace)`
+      : `created API key ${record.id} for workspace ${record.workspaceId}`,
+  );
+  io.out(`  name:   ${record.name}`);
+  io.out(`  prefix: ${record.keyPrefix}`);
+  io.out(`  key:    ${key}`);
+  io.out('store the key now: it is not shown again');
+  return 0;
+}
+
+async function list(
+  command: Extract<DatabaseCommand, { kind: 'list' }>,
+  store: ApiKeyAdminStore,
+  io: CliIo,
+): Promise<number> {
+  const { owner } = command;
+  const keys = await store.listKeys(
+    owner === undefined
+      ? {}
+      : owner === 'operator'
+        ? { scope: 'operator' }
+        : { workspaceId: owner.workspace },
+  );
+  if (command.json) {
+    io.out(JSON.stringify(keys.map(describeKey)));
+    return 0;
+  }
+  if (keys.length === 0) {
+    io.out('no API keys');
+    return 0;
+  }
+  const columns = ['id', 'scope', 'workspace', 'prefix', 'created', 'last used', 'revoked', 'name'];
+  io.out(columns.join('\t'));
+  for (const key of keys) {
+    io.out(
+      [
+        key.id,
+        key.scope,
+        key.workspaceId ?? '-',
+        key.keyPrefix,
+        iso(key.createdAt),
+        iso(key.lastUsedAt),
+        iso(key.revokedAt),
+        key.name,
+      ].join('\t'),
+    );
+  }
+  return 0;
+}
+
 async function run(command: DatabaseCommand, store: ApiKeyAdminStore, io: CliIo): Promise<number> {
   switch (command.kind) {
-    case 'create': {
-      const { key, prefix, hash } = generateApiKey();
-      const record = await store.createKey({
-        workspaceId: command.workspace,
-        name: command.name,
-        prefix,
-        hash,
-      });
-      if (command.json) {
-        io.out(JSON.stringify({ ...describeKey(record), key }));
-      } else {
-        io.out(`created API key ${record.id} for workspace ${record.workspaceId}`);
-        io.out(`  name:   ${record.name}`);
-        io.out(`  prefix: ${record.keyPrefix}`);
-        io.out(`  key:    ${key}`);
-        io.out('store the key now: it is not shown again');
-      }
-      return 0;
-    }
-    case 'list': {
-      const keys = await store.listKeys(command.workspace);
-      if (command.json) {
-        io.out(JSON.stringify(keys.map(describeKey)));
-        return 0;
-      }
-      if (keys.length === 0) {
-        io.out('no API keys');
-        return 0;
-      }
-      io.out(['id', 'workspace', 'prefix', 'created', 'last used', 'revoked', 'name'].join('\t'));
-      for (const key of keys) {
-        io.out(
-          [
-            key.id,
-            key.workspaceId,
-            key.keyPrefix,
-            iso(key.createdAt),
-            iso(key.lastUsedAt),
-            iso(key.revokedAt),
-            key.name,
-          ].join('\t'),
-        );
-      }
-      return 0;
-    }
+    case 'create':
+      return create(command, store, io);
+    case 'list':
+      return list(command, store, io);
     case 'revoke': {
       const revoked = await store.revokeKey(command.id);
       if (!revoked) {

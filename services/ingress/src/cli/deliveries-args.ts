@@ -7,6 +7,16 @@ import { CLAIM_STATUSES, type ClaimStatus } from '@bgs/db';
 import type { DeliveryFilter } from '../archive/store';
 import type { ReplayIdentity } from '../archive/replay';
 import { EVENT_TYPES, isEventId } from '../webhooks/events';
+import {
+  EVENT_ID_RULE,
+  INSTANT_RULE,
+  isDeliveryId,
+  isFilterText,
+  isReplayPrefix,
+  MAX_FILTER_TEXT_LENGTH,
+  parseInstant,
+  REPLAY_PREFIX_RULE,
+} from '../archive/inputs';
 
 export const USAGE = [
   'usage: deliveries list [--source S] [--type T] [--status claimed|enqueued]',
@@ -18,13 +28,6 @@ export const USAGE = [
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 10_000;
-const MAX_PREFIX_LENGTH = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/**
- * A date (midnight UTC), or a date and time with its zone: never a bare number, and never a
- * time without a zone, which JavaScript would read in the machine's zone.
- */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 export class UsageError extends Error {}
 
@@ -104,7 +107,7 @@ function replayOne(
   const id = oneId(rest, 'replay');
   if (values.as === undefined) return { kind: 'replay-one', id, identity: { kind: 'same' } };
   if (!isEventId(values.as)) {
-    throw new UsageError('--as must be 1 to 200 characters of A-Z, a-z, 0-9, ".", "_", ":", "-"');
+    throw new UsageError(`--as must be ${EVENT_ID_RULE}`);
   }
   return { kind: 'replay-one', id, identity: { kind: 'as', eventId: values.as } };
 }
@@ -127,11 +130,7 @@ function replayRange(
       identity: { kind: 'same' },
     };
   }
-  if (prefix.length > MAX_PREFIX_LENGTH || !isEventId(prefix)) {
-    throw new UsageError(
-      `--as-prefix must be 1 to ${MAX_PREFIX_LENGTH} characters of A-Z, a-z, 0-9, ".", "_", ":", "-"`,
-    );
-  }
+  if (!isReplayPrefix(prefix)) throw new UsageError(`--as-prefix must be ${REPLAY_PREFIX_RULE}`);
   return {
     kind: 'replay-range',
     filter: { ...filter, since, until },
@@ -155,12 +154,8 @@ function filterOf(values: Values): DeliveryFilter {
 }
 
 function dateOf(value: string, option: string): Date {
-  const date = new Date(value);
-  if (!ISO_DATE.test(value) || Number.isNaN(date.getTime())) {
-    throw new UsageError(
-      `${option} must be an ISO date, or a date and time with its zone, e.g. 2026-12-01T09:00:00Z`,
-    );
-  }
+  const date = parseInstant(value);
+  if (!date) throw new UsageError(`${option} must be ${INSTANT_RULE}`);
   return date;
 }
 
@@ -188,9 +183,8 @@ function limitOf(value: string | undefined): number {
 
 function text(value: string, option: string): string {
   const trimmed = value.trim();
-  // eslint-disable-next-line no-control-regex
-  if (trimmed === '' || trimmed.length > 200 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new UsageError(`${option} must be 1 to 200 printable characters`);
+  if (!isFilterText(trimmed)) {
+    throw new UsageError(`${option} must be 1 to ${MAX_FILTER_TEXT_LENGTH} printable characters`);
   }
   return trimmed;
 }
@@ -198,7 +192,8 @@ function text(value: string, option: string): string {
 function oneId(rest: readonly string[], command: string): string {
   if (rest.length !== 1) throw new UsageError(`${command} takes exactly one delivery id`);
   const id = rest[0] as string;
-  if (!UUID.test(id)) throw new UsageError(`${JSON.stringify(id)} is not a delivery id (a UUID)`);
+  if (!isDeliveryId(id))
+    throw new UsageError(`${JSON.stringify(id)} is not a delivery id (a UUID)`);
   return id.toLowerCase();
 }
 

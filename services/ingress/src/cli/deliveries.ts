@@ -25,22 +25,21 @@ import {
   loadConfig,
   type Env,
 } from '@bgs/platform';
-import { unpackBody } from '../archive/archive';
 import { replayDelivery, type ReplayDeps, type ReplayResult } from '../archive/replay';
+import { replayRange as replayDeliveryRange } from '../archive/replay-range';
+import type { ReplayTally } from '../archive/replay-tally';
 import {
-  deliveryIdsInRange,
   findDeliveries,
   listDeliveries,
-  type ArchivedDelivery,
   type DeliverySummary,
   type Queryable,
 } from '../archive/store';
+import { deliveryView, summaryView, type DeliveryView } from '../archive/views';
 import { configSchema } from '../config';
 import { createPgClaimStore } from '../webhooks/claims';
 import { createPersonChangePublisher } from '../webhooks/publish';
 import { INGRESS_PRODUCER_RETRY } from '../wiring';
 import { parseDeliveriesArgs, UsageError, USAGE, type DeliveriesCommand } from './deliveries-args';
-import { tally, type ReplayTally } from './replay-tally';
 
 export interface CliIo {
   out(line: string): void;
@@ -56,8 +55,6 @@ const cliConfigSchema = configSchema.pick({
 });
 type CliConfig = ReturnType<typeof cliConfigSchema.parse>;
 
-/** Deliveries replayed together: their claims share a statement, their records a send. */
-const REPLAY_CHUNK = 100;
 /** A range prints a progress line each time this many more deliveries are done. */
 export const PROGRESS_EVERY = 500;
 
@@ -112,7 +109,7 @@ export async function main(
 async function read(command: ReadCommand, db: Queryable, io: CliIo): Promise<number> {
   if (command.kind === 'list') {
     const found = await listDeliveries(db, command.filter, command.limit);
-    if (command.json) io.out(JSON.stringify(found.map(describeSummary)));
+    if (command.json) io.out(JSON.stringify(found.map(summaryView)));
     else printList(found, io);
     return 0;
   }
@@ -121,27 +118,13 @@ async function read(command: ReadCommand, db: Queryable, io: CliIo): Promise<num
     io.err(`deliveries show: no delivery with id ${command.id}`);
     return 1;
   }
-  const body = delivery.body === null ? null : (await unpackBody(delivery.body)).toString('utf8');
-  if (command.json)
-    io.out(JSON.stringify({ ...describeSummary(delivery), headers: delivery.headers, body }));
-  else printDelivery(delivery, body, io);
+  const view = await deliveryView(delivery);
+  if (command.json) io.out(JSON.stringify(view));
+  else printDelivery(view, io);
   return 0;
 }
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
-
-const describeSummary = (delivery: DeliverySummary) => ({
-  id: delivery.id,
-  source: delivery.source,
-  eventId: delivery.eventId,
-  eventType: delivery.eventType,
-  status: delivery.status,
-  companyId: delivery.companyId,
-  receivedAt: iso(delivery.receivedAt),
-  processedAt: iso(delivery.processedAt),
-  archive: delivery.archive,
-  replayOf: delivery.replayOf,
-});
 
 function printList(found: readonly DeliverySummary[], io: CliIo): void {
   if (found.length === 0) {
@@ -167,7 +150,7 @@ function printList(found: readonly DeliverySummary[], io: CliIo): void {
   }
 }
 
-function printDelivery(d: ArchivedDelivery, body: string | null, io: CliIo): void {
+function printDelivery(d: DeliveryView, io: CliIo): void {
   const line = (label: string, value: string | null): void =>
     io.out(`${label.padEnd(10)}${value ?? '-'}`);
   line('id', d.id);
@@ -176,10 +159,10 @@ function printDelivery(d: ArchivedDelivery, body: string | null, io: CliIo): voi
   line('type', d.eventType);
   line('status', d.status);
   line('company', d.companyId);
-  line('received', iso(d.receivedAt));
-  line('enqueued', iso(d.processedAt));
+  line('received', d.receivedAt);
+  line('enqueued', d.processedAt);
   if (d.replayOf) line('replay of', d.replayOf);
-  if (!d.archive || body === null) {
+  if (!d.archive || d.body === null) {
     line('archive', 'none: removed after the retention, or received before the archive existed');
     return;
   }
@@ -187,7 +170,7 @@ function printDelivery(d: ArchivedDelivery, body: string | null, io: CliIo): voi
   io.out('headers');
   for (const [name, value] of Object.entries(d.headers ?? {})) io.out(`  ${name}: ${value}`);
   io.out('body');
-  io.out(body);
+  io.out(d.body);
 }
 
 async function replay(
@@ -245,7 +228,7 @@ async function replayOne(
   return reportOne(delivery, result, io);
 }
 
-function reportOne(delivery: ArchivedDelivery, result: ReplayResult, io: CliIo): number {
+function reportOne(delivery: DeliverySummary, result: ReplayResult, io: CliIo): number {
   const what = `${delivery.source} ${result.eventId}`;
   switch (result.kind) {
     case 'enqueued':
@@ -267,28 +250,28 @@ async function replayRange(
   deps: ReplayDeps,
   io: CliIo,
 ): Promise<number> {
-  const ids = await deliveryIdsInRange(db, command.filter);
-  io.out(
-    `replaying ${ids.length} deliveries received from ${iso(command.filter.since)} ` +
-      `to ${iso(command.filter.until)}`,
-  );
-  let counts: ReplayTally = tally([]);
-  for (let start = 0; start < ids.length; start += REPLAY_CHUNK) {
-    const chunk = await findDeliveries(db, ids.slice(start, start + REPLAY_CHUNK));
-    const results = await Promise.all(
-      chunk.map((delivery) => replayDelivery(delivery, command.identity, deps)),
-    );
-    for (const failed of results.filter((r) => r.kind === 'failed')) {
-      io.err(`deliveries replay: ${failed.eventId}: ${failed.reason}`);
-    }
-    const before = counts.done;
-    counts = tally(results, counts);
-    if (Math.floor(counts.done / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) {
-      io.out(`  ${counts.done}/${ids.length}: ${describeTally(counts)}`);
-    }
-  }
-  io.out(`replayed ${counts.done} deliveries: ${describeTally(counts)}`);
-  return counts.failed > 0 ? 1 : 0;
+  const { filter, identity } = command;
+  let matched = 0;
+  const outcome = await replayDeliveryRange(db, { filter, identity }, deps, {
+    started(count) {
+      matched = count;
+      io.out(
+        `replaying ${count} deliveries received from ${iso(filter.since)} to ${iso(filter.until)}`,
+      );
+    },
+    replayed(chunk, sofar) {
+      for (const { result } of chunk) {
+        if (result.kind === 'failed')
+          io.err(`deliveries replay: ${result.eventId}: ${result.reason}`);
+      }
+      const before = sofar.done - chunk.length;
+      if (Math.floor(sofar.done / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) {
+        io.out(`  ${sofar.done}/${matched}: ${describeTally(sofar)}`);
+      }
+    },
+  });
+  io.out(`replayed ${outcome.tally.done} deliveries: ${describeTally(outcome.tally)}`);
+  return outcome.tally.failed > 0 ? 1 : 0;
 }
 
 const describeTally = (t: ReplayTally): string =>

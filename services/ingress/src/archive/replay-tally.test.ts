@@ -10,7 +10,12 @@ describe('tally', () => {
     expect(
       tally(
         [
-          { kind: 'failed', reason: 'not published: kafka down', eventId: 'd' },
+          {
+            kind: 'failed',
+            cause: 'not_published',
+            reason: 'not published: kafka down',
+            eventId: 'd',
+          },
           { kind: 'skipped', reason: 'in_flight', eventId: 'e' },
           { kind: 'skipped', reason: 'invalid_event_id', eventId: 'f' },
         ],
