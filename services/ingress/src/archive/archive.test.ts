@@ -2,6 +2,8 @@ import {
   ARCHIVED_HEADERS,
   archivedHeaders,
   archiveOf,
+  compressesInline,
+  INLINE_GZIP_MAX_BYTES,
   MAX_ARCHIVED_HEADER_LENGTH,
   unpackBody,
 } from './archive';
@@ -71,5 +73,23 @@ describe('archiveOf', () => {
     expect((await unpackBody(archive.body)).equals(raw)).toBe(true);
     expect(archive.headers).toEqual({ 'content-type': 'application/json' });
     expect(archive.replayOf).toBeNull();
+  });
+});
+
+describe('where a body is compressed', () => {
+  it('keeps typical deliveries on the event loop and sends large ones to the thread pool', () => {
+    expect(compressesInline(475)).toBe(true);
+    expect(compressesInline(INLINE_GZIP_MAX_BYTES)).toBe(true);
+    expect(compressesInline(INLINE_GZIP_MAX_BYTES + 1)).toBe(false);
+    expect(compressesInline(256 * 1024)).toBe(false);
+  });
+
+  it('archives a large body exactly too', async () => {
+    const raw = Buffer.from(
+      JSON.stringify({ id: 'evt_2', pad: 'ab'.repeat(INLINE_GZIP_MAX_BYTES) }),
+    );
+    const archive = await archiveOf(raw, {});
+    expect(archive.bodyBytes).toBe(raw.length);
+    expect((await unpackBody(archive.body)).equals(raw)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  * operators, and a stored signature with its body and timestamp is a replayable request.
  */
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip, gzip, gzipSync } from 'node:zlib';
 
 /** One delivery's archive row, as the claim statement writes it. */
 export interface DeliveryArchive {
@@ -63,14 +63,27 @@ export function archivedHeaders(incoming: IncomingHeaders): Record<string, strin
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** Off the event loop (zlib's thread pool): a 256 KB body must not stall other requests. */
+/**
+ * Bodies up to this size are compressed on the event loop. An asynchronous gzip pays for a
+ * stream, a deflate state and a trip through the thread pool: for a typical 475-byte delivery
+ * it cost 146-363 µs of CPU against 20 µs in line, and made zlib 16 % of the door's CPU profile
+ * at 250 deliveries/s. In line, 16 KB takes about 0.1 ms; 256 KB (the body limit) takes
+ * 3.3 ms, which would stall every other request, so larger bodies still go to the pool.
+ */
+export const INLINE_GZIP_MAX_BYTES = 16 * 1024;
+
+export const compressesInline = (bytes: number): boolean => bytes <= INLINE_GZIP_MAX_BYTES;
+
+const gzipBody = (raw: Buffer): Promise<Buffer> =>
+  compressesInline(raw.length) ? Promise.resolve(gzipSync(raw)) : gzipAsync(raw);
+
 export async function archiveOf(
   rawBody: Buffer,
   headers: IncomingHeaders,
   replayOf: string | null = null,
 ): Promise<DeliveryArchive> {
   return {
-    body: await gzipAsync(rawBody),
+    body: await gzipBody(rawBody),
     bodyBytes: rawBody.length,
     headers: archivedHeaders(headers),
     replayOf,
