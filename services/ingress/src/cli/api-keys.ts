@@ -18,11 +18,7 @@ import { describeDbError } from '@bgs/db';
 import { ConfigError, databaseUrlField, loadConfig, z, type Env } from '@bgs/platform';
 import { generateApiKey } from '../api/api-keys';
 import { createPgApiKeyAdminStore, type ApiKeyAdminStore, type ApiKeyRecord } from '../api/store';
-
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
+import type { CliIo } from './io';
 
 export const USAGE = [
   'usage: api-keys create --workspace <id> --name <name> [--json]',

@@ -40,11 +40,7 @@ import { createPgClaimStore } from '../webhooks/claims';
 import { createPersonChangePublisher } from '../webhooks/publish';
 import { INGRESS_PRODUCER_RETRY } from '../wiring';
 import { parseDeliveriesArgs, UsageError, USAGE, type DeliveriesCommand } from './deliveries-args';
-
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
+import type { CliIo } from './io';
 
 const cliConfigSchema = configSchema.pick({
   DATABASE_URL: true,
