@@ -13,9 +13,6 @@ export function retentionCutoff(nowMs: number, retentionDays: number): Date {
   return new Date(nowMs - retentionDays * DAY_MS);
 }
 
-export const isExpired = (receivedAt: Date, cutoff: Date): boolean =>
-  receivedAt.getTime() < cutoff.getTime();
-
 export interface SweepPacing {
   /** The most deliveries one statement removes, so that it holds few locks, briefly. */
   readonly batchSize: number;

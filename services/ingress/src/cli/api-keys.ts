@@ -13,12 +13,10 @@
  * stack's). Exit code 0 on success, 1 on failure, 2 on a usage error.
  */
 import { parseArgs } from 'node:util';
-import { Pool } from 'pg';
-import { describeDbError } from '@bgs/db';
-import { ConfigError, databaseUrlField, loadConfig, z, type Env } from '@bgs/platform';
+import { databaseUrlField, z, type Env } from '@bgs/platform';
 import { generateApiKey } from '../api/api-keys';
 import { createPgApiKeyAdminStore, type ApiKeyAdminStore, type ApiKeyRecord } from '../api/store';
-import type { CliIo } from './io';
+import { runAsProgram, runDatabaseCli, UsageError, type CliIo } from './run';
 
 export const USAGE = [
   'usage: api-keys create --workspace <id> --name <name> [--json]',
@@ -31,8 +29,6 @@ const cliConfigSchema = z.object({ DATABASE_URL: databaseUrlField });
 
 const MAX_TEXT_LENGTH = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-class UsageError extends Error {}
 
 type Command = { readonly kind: 'help' } | DatabaseCommand;
 
@@ -225,54 +221,21 @@ async function run(command: DatabaseCommand, store: ApiKeyAdminStore, io: CliIo)
 }
 
 /** Runs the command and returns the exit code; never throws, never prints a hash. */
-export async function main(
-  argv: readonly string[],
-  io: CliIo,
-  env: Env = process.env,
-): Promise<number> {
-  let command: Command;
-  try {
-    command = parseCommand(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`api-keys: ${error.message}`);
-    io.err(USAGE);
-    return 2;
-  }
-  if (command.kind === 'help') {
-    io.out(USAGE);
-    return 0;
-  }
-
-  let url: string;
-  try {
-    url = loadConfig(cliConfigSchema, env).DATABASE_URL;
-  } catch (error) {
-    io.err(`api-keys: ${error instanceof ConfigError ? error.message : String(error)}`);
-    return 1;
-  }
-  const pool = new Pool({
-    connectionString: url,
-    max: 1,
-    connectionTimeoutMillis: 5_000,
-    application_name: 'ingress-api-keys',
-  });
-  pool.on('error', () => undefined); // an idle client's error surfaces on the next query
-  try {
-    return await run(command, createPgApiKeyAdminStore(pool), io);
-  } catch (error) {
-    io.err(`api-keys ${command.kind} failed: ${describeDbError(error, url)}`);
-    return 1;
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
+export function main(argv: readonly string[], io: CliIo, env: Env = process.env): Promise<number> {
+  return runDatabaseCli(
+    {
+      name: 'api-keys',
+      usage: USAGE,
+      parse: parseCommand,
+      config: cliConfigSchema,
+      poolSize: 1,
+      run: (command: DatabaseCommand, pool) => run(command, createPgApiKeyAdminStore(pool), io),
+      kindOf: (command) => command.kind,
+    },
+    argv,
+    io,
+    env,
+  );
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2), {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  }).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runAsProgram(main);

@@ -1,4 +1,5 @@
-import { DEFAULT_LIST_LIMIT, parseDeliveriesArgs, UsageError } from './deliveries-args';
+import { DEFAULT_LIST_LIMIT, parseDeliveriesArgs } from './deliveries-args';
+import { UsageError } from './run';
 
 const ID = '0b6f3a52-3f0e-4a57-9d4e-3c1c3f2b9a10';
 const usageError = (argv: string[]): string => {

@@ -7,6 +7,7 @@ import { CLAIM_STATUSES, type ClaimStatus } from '@bgs/db';
 import type { DeliveryFilter } from '../archive/store';
 import type { ReplayIdentity } from '../archive/replay';
 import { EVENT_TYPES, isEventId } from '../webhooks/events';
+import { UsageError } from './run';
 import {
   EVENT_ID_RULE,
   INSTANT_RULE,
@@ -28,8 +29,6 @@ export const USAGE = [
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 10_000;
-
-export class UsageError extends Error {}
 
 export type DeliveriesCommand =
   | { readonly kind: 'help' }

@@ -14,15 +14,12 @@
  * PRODUCE_TIMEOUT_MS (defaults: the local stack's). Exit code 0 on success, 1 on failure
  * (nothing found, a replay that did not happen), 2 on a usage error.
  */
-import { Pool } from 'pg';
-import { describeDbError } from '@bgs/db';
+import type { Pool } from 'pg';
 import {
-  ConfigError,
   createKafka,
   createLogger,
   createProducer,
   createSchemaCodec,
-  loadConfig,
   type Env,
 } from '@bgs/platform';
 import { replayDelivery, type ReplayDeps, type ReplayResult } from '../archive/replay';
@@ -39,8 +36,8 @@ import { configSchema } from '../config';
 import { createPgClaimStore } from '../webhooks/claims';
 import { createPersonChangePublisher } from '../webhooks/publish';
 import { INGRESS_PRODUCER_RETRY } from '../wiring';
-import { parseDeliveriesArgs, UsageError, USAGE, type DeliveriesCommand } from './deliveries-args';
-import type { CliIo } from './io';
+import { parseDeliveriesArgs, USAGE, type DeliveriesCommand } from './deliveries-args';
+import { runAsProgram, runDatabaseCli, type CliIo } from './run';
 
 const cliConfigSchema = configSchema.pick({
   DATABASE_URL: true,
@@ -58,48 +55,24 @@ type ReplayCommand = Extract<DeliveriesCommand, { kind: 'replay-one' | 'replay-r
 type ReadCommand = Extract<DeliveriesCommand, { kind: 'list' | 'show' }>;
 
 /** Runs the command and returns the exit code; never throws. */
-export async function main(
-  argv: readonly string[],
-  io: CliIo,
-  env: Env = process.env,
-): Promise<number> {
-  let command: DeliveriesCommand;
-  try {
-    command = parseDeliveriesArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`deliveries: ${error.message}`);
-    io.err(USAGE);
-    return 2;
-  }
-  if (command.kind === 'help') {
-    io.out(USAGE);
-    return 0;
-  }
-  let config: CliConfig;
-  try {
-    config = loadConfig(cliConfigSchema, env);
-  } catch (error) {
-    io.err(`deliveries: ${error instanceof ConfigError ? error.message : String(error)}`);
-    return 1;
-  }
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
-    max: 2,
-    connectionTimeoutMillis: 5_000,
-    application_name: 'ingress-deliveries',
-  });
-  pool.on('error', () => undefined); // an idle client's error surfaces on the next query
-  try {
-    return command.kind === 'list' || command.kind === 'show'
-      ? await read(command, pool, io)
-      : await replay(command, pool, config, io);
-  } catch (error) {
-    io.err(`deliveries ${command.kind} failed: ${describeDbError(error, config.DATABASE_URL)}`);
-    return 1;
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
+export function main(argv: readonly string[], io: CliIo, env: Env = process.env): Promise<number> {
+  return runDatabaseCli(
+    {
+      name: 'deliveries',
+      usage: USAGE,
+      parse: parseDeliveriesArgs,
+      config: cliConfigSchema,
+      poolSize: 2,
+      run: (command: Exclude<DeliveriesCommand, { kind: 'help' }>, pool, config) =>
+        command.kind === 'list' || command.kind === 'show'
+          ? read(command, pool, io)
+          : replay(command, pool, config, io),
+      kindOf: (command) => command.kind,
+    },
+    argv,
+    io,
+    env,
+  );
 }
 
 async function read(command: ReadCommand, db: Queryable, io: CliIo): Promise<number> {
@@ -274,11 +247,4 @@ const describeTally = (t: ReplayTally): string =>
   `${t.enqueued} enqueued, ${t.alreadyEnqueued} already enqueued, ${t.inFlight} in flight, ` +
   `${t.noArchive} without archive, ${t.invalidId} invalid new id, ${t.failed} failed`;
 
-if (require.main === module) {
-  void main(process.argv.slice(2), {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  }).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runAsProgram(main);
