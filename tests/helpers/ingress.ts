@@ -21,6 +21,7 @@ import {
   wireIngress,
   type IngressSettings,
 } from '../../services/ingress/src/wiring';
+import { standardWebhooksHeaders } from './signers';
 import { stack, uniqueName } from './stack';
 
 export interface RunningIngress {
@@ -106,3 +107,26 @@ const discard = (): Writable =>
       done();
     },
   });
+
+/**
+ * Posts `payload` as JSON to `source`'s webhook route, signed the Standard Webhooks way with a
+ * new message id; the answer's body is read, so the connection is free again.
+ */
+export async function postSignedWebhook(
+  ingress: Pick<RunningIngress, 'url'>,
+  source: string,
+  secret: string,
+  payload: object,
+): Promise<{ readonly status: number; readonly headers: Headers }> {
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${ingress.url}/webhooks/${source}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...standardWebhooksHeaders(secret, uniqueName('msg'), body),
+    },
+    body,
+  });
+  await response.arrayBuffer();
+  return { status: response.status, headers: response.headers };
+}

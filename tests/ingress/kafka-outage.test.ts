@@ -5,8 +5,12 @@
  */
 import { Topics } from '@bgs/platform';
 import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
-import { roleChange, startIngress, type RunningIngress } from '../helpers/ingress';
-import { standardWebhooksHeaders } from '../helpers/signers';
+import {
+  postSignedWebhook,
+  roleChange,
+  startIngress,
+  type RunningIngress,
+} from '../helpers/ingress';
 import { requireStack, stack, stackCommand, uniqueName } from '../helpers/stack';
 import { readTopic } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
@@ -16,16 +20,8 @@ const source = uniqueName('outage');
 let ingress: RunningIngress;
 
 async function deliver(event: object): Promise<{ status: number; retryAfter: string | null }> {
-  const body = JSON.stringify(event);
-  const response = await fetch(`${ingress.url}/webhooks/${source}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...standardWebhooksHeaders(SECRET, uniqueName('msg'), body),
-    },
-    body,
-  });
-  return { status: response.status, retryAfter: response.headers.get('retry-after') };
+  const { status, headers } = await postSignedWebhook(ingress, source, SECRET, event);
+  return { status, retryAfter: headers.get('retry-after') };
 }
 
 beforeAll(async () => {

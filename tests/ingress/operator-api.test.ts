@@ -10,9 +10,13 @@ import { generateApiKey } from '../../services/ingress/src/api/api-keys';
 import { createPgApiKeyAdminStore } from '../../services/ingress/src/api/store';
 import { main as apiKeysCli } from '../../services/ingress/src/cli/api-keys';
 import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
-import { roleChange, startIngress, type RunningIngress } from '../helpers/ingress';
+import {
+  postSignedWebhook,
+  roleChange,
+  startIngress,
+  type RunningIngress,
+} from '../helpers/ingress';
 import { createCompany, createWorkspace, waitForIncludedChanges } from '../helpers/pipeline';
-import { standardWebhooksHeaders } from '../helpers/signers';
 import { requireStack, stack, uniqueName, withDatabase } from '../helpers/stack';
 import { readTopic, type TopicReader } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
@@ -53,19 +57,8 @@ async function call(
   return { status: response.status, body: text === '' ? {} : JSON.parse(text) };
 }
 
-async function deliver(payload: object): Promise<number> {
-  const body = JSON.stringify(payload);
-  const response = await fetch(`${ingress.url}/webhooks/${source}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...standardWebhooksHeaders(SECRET, uniqueName('msg'), body),
-    },
-    body,
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
+const deliver = async (payload: object): Promise<number> =>
+  (await postSignedWebhook(ingress, source, SECRET, payload)).status;
 
 /** The delivery id (`webhook_events` id) of an event of this file's source. */
 async function deliveryId(eventId: string): Promise<string> {
