@@ -16,12 +16,18 @@ import {
 } from 'kafkajs';
 import type { Logger } from 'winston';
 import { cacheGroupCoordinators } from './coordinator-cache';
+import { stopIdleRequestQueueTimers } from './request-queue-idle';
 
 // kafkajs's Cluster class has no public export or types; its module path is stable across 2.x.
 type KafkajsCluster = Parameters<typeof cacheGroupCoordinators>[0];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsCluster = require('kafkajs/src/cluster') as KafkajsCluster;
 cacheGroupCoordinators(kafkajsCluster);
+// The same holds for its RequestQueue (one per broker connection).
+type KafkajsRequestQueue = Parameters<typeof stopIdleRequestQueueTimers>[0];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkajsRequestQueue = require('kafkajs/src/network/requestQueue') as KafkajsRequestQueue;
+stopIdleRequestQueueTimers(kafkajsRequestQueue);
 
 export type { Admin, Consumer, Kafka, Producer };
 
