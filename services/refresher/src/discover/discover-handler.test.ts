@@ -16,6 +16,7 @@ import {
   cooldownClaimOf,
   createDiscoverHandler,
   levelDecisionOf,
+  UnknownCompanyError,
   workOf,
 } from './discover-handler';
 import type { RefreshPlan } from './plan';
@@ -89,7 +90,9 @@ const codec = <T>(topic: string): TopicCodec<T> => ({
 /** Where each company's group went, read off the handler's outputs. */
 async function destinations(rosters: readonly Roster[]): Promise<Record<string, string>> {
   const store: RosterStore = {
-    load: async (ids) =>
+    companies: async (ids) =>
+      new Map(rosters.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r])),
+    people: async (ids) =>
       new Map(rosters.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r])),
   };
   const cooldowns: CooldownStore = {
@@ -142,6 +145,72 @@ const plan = (companyId: string, requestedLevel?: EnrichmentLevel): RefreshPlan 
   originCount: 1,
   cooldownElapsed: false,
   headers: {},
+});
+
+describe('the discover step, its reads', () => {
+  /** A store whose people read ends only when told to, recording what happened in order. */
+  function recordingDeps(known: readonly Roster[]) {
+    const events: string[] = [];
+    let endPeopleRead = (): void => undefined;
+    const rosters: RosterStore = {
+      companies: async (ids) => {
+        events.push('companies read');
+        return new Map(
+          known.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r]),
+        );
+      },
+      people: (ids) =>
+        new Promise((resolve) => {
+          endPeopleRead = () => {
+            events.push('people read');
+            resolve(
+              new Map(
+                known.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r]),
+              ),
+            );
+          };
+          // Ends on its own after this turn, so a handler that waits for it first still finishes.
+          setImmediate(endPeopleRead);
+        }),
+    };
+    const cooldowns: CooldownStore = {
+      claim: async (claims) => {
+        events.push(`claimed ${claims.map((c) => c.companyId).join(',')}`);
+        endPeopleRead();
+        return claims.map(() => ({ granted: true }));
+      },
+    };
+    const handle = createDiscoverHandler({
+      rosters,
+      cooldowns,
+      touchCodec: codec(Topics.companyTouches),
+      deferralCodecs: new Map(),
+      workCodecs: new Map(
+        [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched].map((t) => [
+          t as WorkTopic,
+          codec<BuyerGroupWorkRecord>(t),
+        ]),
+      ),
+      maxMembers: 12,
+      now: () => 1_000,
+    });
+    return { handle, events };
+  }
+
+  it('claims cooldowns while the people are still being read, not after', async () => {
+    const { handle, events } = recordingDeps([roster('co-paid', 'enrich')]);
+    const outputs = await handle([touch('co-paid', 1)]);
+    expect(events).toEqual(['companies read', 'claimed co-paid', 'people read']);
+    expect(outputs.map((o) => o.topic)).toEqual([Topics.buyerGroupDiscovered]);
+  });
+
+  it('fails a batch naming an unknown company before claiming any cooldown', async () => {
+    const { handle, events } = recordingDeps([roster('co-paid', 'enrich')]);
+    await expect(handle([touch('co-paid', 1), touch('co-gone', 2)])).rejects.toBeInstanceOf(
+      UnknownCompanyError,
+    );
+    expect(events.filter((e) => e.startsWith('claimed'))).toEqual([]);
+  });
 });
 
 describe('the cooldown decision of a plan', () => {

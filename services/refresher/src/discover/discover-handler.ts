@@ -23,7 +23,13 @@ import {
 } from '@bgs/platform';
 import type { CooldownClaim, CooldownDecision, CooldownStore } from './cooldown-store';
 import { planRefreshes, type RefreshPlan } from './plan';
-import type { Roster, RosterStore } from './roster-store';
+import {
+  rosterOf,
+  type CompanyFacts,
+  type Roster,
+  type RosterPeople,
+  type RosterStore,
+} from './roster-store';
 import { workTopicFor, type WorkTopic } from './work-route';
 
 export class UnknownCompanyError extends Error {
@@ -52,7 +58,10 @@ export interface LevelDecision {
 }
 
 /** The cooldown claim a plan makes: only a paid level under a workspace cooldown makes one. */
-export function cooldownClaimOf(plan: RefreshPlan, roster: Roster): CooldownClaim | undefined {
+export function cooldownClaimOf(
+  plan: RefreshPlan,
+  roster: Pick<Roster, 'policy'>,
+): CooldownClaim | undefined {
   const level = plan.requestedLevel ?? roster.policy.changeLevel;
   if (!isPaidLevel(level) || roster.policy.cooldownSeconds === 0) return undefined;
   return {
@@ -66,7 +75,7 @@ export function cooldownClaimOf(plan: RefreshPlan, roster: Roster): CooldownClai
 /** The level a plan runs at, given its cooldown claim's answer (none: it made no claim). */
 export function levelDecisionOf(
   plan: RefreshPlan,
-  roster: Roster,
+  roster: Pick<Roster, 'policy'>,
   cooldown: CooldownDecision | undefined,
 ): LevelDecision {
   const level = plan.requestedLevel ?? roster.policy.changeLevel;
@@ -84,17 +93,40 @@ export function levelDecisionOf(
 /** Every plan's level, with one cooldown round trip for the whole batch. */
 async function decideLevels(
   plans: readonly RefreshPlan[],
-  rosterOf: (plan: RefreshPlan) => Roster,
+  companyOf: (plan: RefreshPlan) => CompanyFacts,
   cooldowns: CooldownStore,
 ): Promise<LevelDecision[]> {
-  const claims = plans.map((plan) => cooldownClaimOf(plan, rosterOf(plan)));
+  const claims = plans.map((plan) => cooldownClaimOf(plan, companyOf(plan)));
   const made = claims.filter((c): c is CooldownClaim => c !== undefined);
   const answers = await cooldowns.claim(made);
   const answerOf = new Map(made.map((claim, index) => [claim, answers[index]]));
   return plans.map((plan, index) => {
     const claim = claims[index];
-    return levelDecisionOf(plan, rosterOf(plan), claim ? answerOf.get(claim) : undefined);
+    return levelDecisionOf(plan, companyOf(plan), claim ? answerOf.get(claim) : undefined);
   });
+}
+
+/**
+ * The batch's companies, their people and their level decisions. The people read does not wait
+ * for the other two: at 100 changes/s the discover step spent 62 ms reading rosters and then
+ * 45 ms claiming cooldowns, one round trip after another, for a batch of six companies.
+ */
+async function loadAndDecide(
+  deps: DiscoverDeps,
+  plans: readonly RefreshPlan[],
+): Promise<{ rosterOf: (plan: RefreshPlan) => Roster; decisions: LevelDecision[] }> {
+  const companyIds = plans.map((p) => p.companyId);
+  const peopleRead = deps.rosters.people(companyIds);
+  // Awaited below, unless the companies read fails first: that failure is the batch's.
+  peopleRead.catch(() => undefined);
+  const companies = await deps.rosters.companies(companyIds);
+  const missing = companyIds.filter((id) => !companies.has(id));
+  // Maybe not replicated yet: fail so the runtime retries (and, in the end, dead-letters).
+  if (missing.length > 0) throw new UnknownCompanyError(missing);
+  const companyOf = (plan: RefreshPlan) => companies.get(plan.companyId) as CompanyFacts;
+  const decisions = await decideLevels(plans, companyOf, deps.cooldowns);
+  const people: ReadonlyMap<string, RosterPeople> = await peopleRead;
+  return { rosterOf: (plan) => rosterOf(companyOf(plan), people), decisions };
 }
 
 /** The final due time of a deferral, kept while it hops down the tiers. */
@@ -215,13 +247,7 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
         .map((r) => ({ offset: r.offset, touch: r.value, headers: r.headers })),
     );
     if (plans.length === 0) return outputs;
-    const rosters = await deps.rosters.load(plans.map((p) => p.companyId));
-    const missing = plans.filter((p) => !rosters.has(p.companyId)).map((p) => p.companyId);
-    // Maybe not replicated yet: fail so the runtime retries (and, in the end, dead-letters).
-    if (missing.length > 0) throw new UnknownCompanyError(missing);
-
-    const rosterOf = (plan: RefreshPlan) => rosters.get(plan.companyId) as Roster;
-    const decisions = await decideLevels(plans, rosterOf, deps.cooldowns);
+    const { rosterOf, decisions } = await loadAndDecide(deps, plans);
     for (const [index, plan] of plans.entries()) {
       const roster = rosterOf(plan);
       const decision = decisions[index] as LevelDecision;

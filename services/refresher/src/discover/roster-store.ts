@@ -1,7 +1,8 @@
 /**
  * Reads what discovery needs about a company: the company, its workspace's target and budget,
- * its people, and what providers reported about them. Two round trips for a whole batch of
- * companies.
+ * its people, and what providers reported about them. Two reads for a whole batch of companies,
+ * independent of each other, so the discover step runs them side by side and starts the
+ * cooldown claims (which need only the companies' policies) while the people are still read.
  */
 import { DEFAULT_LEVEL_COSTS_USD, parseEnrichmentLevel, resolveLevelCosts } from '@bgs/domain';
 import {
@@ -24,9 +25,16 @@ export interface WorkspacePolicy {
   readonly levelCostsUsd: Readonly<Record<EnrichmentLevel, number>>;
 }
 
-export interface Roster {
+/** The company row and what its workspace decides about refreshing it. */
+export interface CompanyFacts {
   readonly company: Company;
   readonly policy: WorkspacePolicy;
+  /** The company is inside a paid cooldown window: a paid refresh of it may be in flight. */
+  readonly inPaidWindow: boolean;
+}
+
+/** A company's people as discovery merges them. */
+export interface RosterPeople {
   /**
    * The upstream rows of the company's people, and of people a provider reported moving in;
    * discovery merges them with `observations` (packages/domain observations.ts).
@@ -36,13 +44,20 @@ export interface Roster {
   readonly observations: readonly Observation[];
   /** Person id → when the upstream row last changed (Debezium's commit time, epoch ms). */
   readonly upstreamChangedAt: ReadonlyMap<string, number>;
-  /** The company is inside a paid cooldown window: a paid refresh of it may be in flight. */
-  readonly inPaidWindow: boolean;
 }
 
+export type Roster = CompanyFacts & RosterPeople;
+
 export interface RosterStore {
-  /** Rosters of the companies that exist; a missing id has no entry. */
-  load(companyIds: readonly string[]): Promise<Map<string, Roster>>;
+  /** The companies that exist, with their policies; a missing id has no entry. */
+  companies(companyIds: readonly string[]): Promise<Map<string, CompanyFacts>>;
+  /** The people of each company that has any (a company without people has no entry). */
+  people(companyIds: readonly string[]): Promise<Map<string, RosterPeople>>;
+}
+
+/** A company's roster from the two reads: no people read for it means it has none. */
+export function rosterOf(facts: CompanyFacts, people: ReadonlyMap<string, RosterPeople>): Roster {
+  return { ...facts, ...(people.get(facts.company.id) ?? emptyRosterPeople()) };
 }
 
 export interface Queryable {
@@ -133,13 +148,13 @@ interface RosterEntry {
   readonly upstreamChangedAt: number | null;
 }
 
-interface RosterPeople {
+interface CollectedPeople {
   readonly people: Person[];
   readonly observations: Observation[];
   readonly upstreamChangedAt: Map<string, number>;
 }
 
-const emptyRosterPeople = (): RosterPeople => ({
+const emptyRosterPeople = (): CollectedPeople => ({
   people: [],
   observations: [],
   upstreamChangedAt: new Map(),
@@ -190,45 +205,51 @@ function companiesOf(entry: RosterEntry, wanted: ReadonlySet<string>): string[] 
   return [...companies];
 }
 
+const COMPANIES = `SELECT c.id, c.workspace_id, c.name, c.domain, c.industry, c.employee_count, c.status,
+         ${isoText('c.updated_at')} AS updated_at, ws.product_category, ws.target_departments, ws.change_level,
+         ws.cooldown_seconds, ws.level_costs_usd,
+         coalesce(cc.window_ends_at > now(), false) AS in_paid_window
+    FROM companies c
+    LEFT JOIN workspace_settings ws ON ws.workspace_id = c.workspace_id
+    LEFT JOIN company_cooldowns cc ON cc.company_id = c.id
+   WHERE c.id = ANY($1)`;
+
+/** Each entry under every wanted company it may belong to. */
+function peopleByCompany(
+  entries: readonly RosterEntry[],
+  wanted: ReadonlySet<string>,
+): Map<string, RosterPeople> {
+  const byCompany = new Map<string, CollectedPeople>();
+  for (const entry of entries) {
+    for (const companyId of companiesOf(entry, wanted)) {
+      const roster = byCompany.get(companyId) ?? emptyRosterPeople();
+      roster.people.push(entry.person);
+      roster.observations.push(...entry.observations);
+      if (entry.upstreamChangedAt !== null) {
+        roster.upstreamChangedAt.set(entry.person.id, entry.upstreamChangedAt);
+      }
+      byCompany.set(companyId, roster);
+    }
+  }
+  return byCompany;
+}
+
 export function createPgRosterStore(db: Queryable): RosterStore {
   return {
-    async load(companyIds) {
-      const result = new Map<string, Roster>();
-      if (companyIds.length === 0) return result;
-      const companies = await db.query<CompanyRow>(
-        `SELECT c.id, c.workspace_id, c.name, c.domain, c.industry, c.employee_count, c.status,
-                ${isoText('c.updated_at')} AS updated_at, ws.product_category, ws.target_departments, ws.change_level,
-                ws.cooldown_seconds, ws.level_costs_usd,
-                coalesce(cc.window_ends_at > now(), false) AS in_paid_window
-           FROM companies c
-           LEFT JOIN workspace_settings ws ON ws.workspace_id = c.workspace_id
-           LEFT JOIN company_cooldowns cc ON cc.company_id = c.id
-          WHERE c.id = ANY($1)`,
-        [companyIds],
+    async companies(companyIds) {
+      if (companyIds.length === 0) return new Map();
+      const { rows } = await db.query<CompanyRow>(COMPANIES, [companyIds]);
+      return new Map(
+        rows.map((row) => [
+          row.id,
+          { company: companyFromRow(row), policy: policyOf(row), inPaidWindow: row.in_paid_window },
+        ]),
       );
-      const people = await db.query<RosterPersonRow>(ROSTER_PEOPLE, [companyIds]);
-      const wanted = new Set(companyIds);
-      const rosterOf = new Map<string, RosterPeople>();
-      for (const entry of rosterEntriesOf(people.rows)) {
-        for (const companyId of companiesOf(entry, wanted)) {
-          const roster = rosterOf.get(companyId) ?? emptyRosterPeople();
-          roster.people.push(entry.person);
-          roster.observations.push(...entry.observations);
-          if (entry.upstreamChangedAt !== null) {
-            roster.upstreamChangedAt.set(entry.person.id, entry.upstreamChangedAt);
-          }
-          rosterOf.set(companyId, roster);
-        }
-      }
-      for (const row of companies.rows) {
-        result.set(row.id, {
-          company: companyFromRow(row),
-          policy: policyOf(row),
-          ...(rosterOf.get(row.id) ?? emptyRosterPeople()),
-          inPaidWindow: row.in_paid_window,
-        });
-      }
-      return result;
+    },
+    async people(companyIds) {
+      if (companyIds.length === 0) return new Map();
+      const { rows } = await db.query<RosterPersonRow>(ROSTER_PEOPLE, [companyIds]);
+      return peopleByCompany(rosterEntriesOf(rows), new Set(companyIds));
     },
   };
 }
