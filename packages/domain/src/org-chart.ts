@@ -25,7 +25,11 @@ export function buildOrgChart(people: readonly Person[]): OrgChart {
     else reportsOf.set(managerId, [person.id]);
   }
 
-  const chainAbove = (personId: string): string[] => {
+  // The chart never changes once built, and discovery asks for the same chains many times.
+  const chains = new Map<string, readonly string[]>();
+  const chainAbove = (personId: string): readonly string[] => {
+    const known = chains.get(personId);
+    if (known !== undefined) return known;
     const chain: string[] = [];
     const seen = new Set([personId]);
     for (let id = managerOf.get(personId); id !== undefined; id = managerOf.get(id)) {
@@ -33,6 +37,7 @@ export function buildOrgChart(people: readonly Person[]): OrgChart {
       seen.add(id);
       chain.push(id);
     }
+    chains.set(personId, chain);
     return chain;
   };
 
@@ -45,7 +50,8 @@ export function buildOrgChart(people: readonly Person[]): OrgChart {
       if (seen.has(id)) continue;
       seen.add(id);
       if (counts(id)) count += 1;
-      queue.push(...(reportsOf.get(id) ?? []));
+      const reports = reportsOf.get(id);
+      if (reports !== undefined) for (const report of reports) queue.push(report);
     }
     return count;
   };

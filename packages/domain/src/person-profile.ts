@@ -35,7 +35,7 @@ const isActiveStatus = memoizeByText((status) => normalizeText(status) === 'acti
 export function profilePerson(person: Person): PersonProfile {
   const title = readTitleOnce(person.jobTitle);
   const departmentAreas = departmentAreasOnce(person.department);
-  const areas = [...new Set<Area>([...departmentAreas, ...title.areas])];
+  const areas = unionOf(departmentAreas, title.areas);
   const level = levelOf(person, title);
   return {
     person,
@@ -46,6 +46,13 @@ export function profilePerson(person: Person): PersonProfile {
     generalExecutive: level === 'c_level' && leadsNoFunction(areas, title),
     departmentKey: areas[0] ?? null,
   };
+}
+
+/** Both lists' areas, the first's first, each once (each list already holds an area once). */
+function unionOf(first: readonly Area[], second: readonly Area[]): readonly Area[] {
+  if (second.length === 0) return first;
+  if (first.length === 0) return second;
+  return [...new Set<Area>([...first, ...second])];
 }
 
 /** A CEO or founder, not a CTO who co-founded: the title names no function besides leading. */

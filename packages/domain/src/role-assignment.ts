@@ -53,6 +53,18 @@ export interface Assignment {
 const atLeast = (level: SeniorityLevel | null, floor: SeniorityLevel): boolean =>
   level !== null && seniorityRank(level) >= seniorityRank(floor);
 
+/** `answer`, worked out once per key for the life of the returned function. */
+function rememberedBy<I, K, V>(keyOf: (input: I) => K, answer: (input: I) => V): (input: I) => V {
+  const answers = new Map<K, V>();
+  return (input) => {
+    const key = keyOf(input);
+    if (answers.has(key)) return answers.get(key) as V;
+    const value = answer(input);
+    answers.set(key, value);
+    return value;
+  };
+}
+
 /** Everyone who belongs in the group, with their role; the others are left out. */
 export function assignRoles(
   profiles: readonly PersonProfile[],
@@ -64,13 +76,20 @@ export function assignRoles(
   );
   const byId = new Map(candidates.map((p) => [p.person.id, p]));
   const targetAreaOf = (p: PersonProfile) => p.areas.find((area) => context.targets.includes(area));
-  const hasTargetManager = (p: PersonProfile) =>
-    chart.chainAbove(p.person.id).some((id) => {
-      const manager = byId.get(id);
-      return manager !== undefined && targetAreaOf(manager) !== undefined;
-    });
-
-  const reportCountOf = (personId: string) => chart.reportCount(personId, (id) => byId.has(id));
+  // Both are asked for the same people several times (deciding the decision makers, then
+  // placing everyone): each is worked out once per person.
+  const hasTargetManager = rememberedBy(
+    (p: PersonProfile) => p.person.id,
+    (p) =>
+      chart.chainAbove(p.person.id).some((id) => {
+        const manager = byId.get(id);
+        return manager !== undefined && targetAreaOf(manager) !== undefined;
+      }),
+  );
+  const reportCountOf = rememberedBy(
+    (personId: string) => personId,
+    (personId) => chart.reportCount(personId, (id) => byId.has(id)),
+  );
   const decisionMakers = pickDecisionMakers(
     candidates,
     targetAreaOf,
