@@ -63,6 +63,7 @@ export class OursStepLedger implements ChangeListener {
   failed(change: BenchChange): void {
     this.failedSeqs.add(change.seq);
     this.early.delete(change.seq);
+    this.tracker.forget(change.seq);
   }
 
   observe(group: BuyerGroupStateRecord): void {
@@ -81,7 +82,7 @@ export class OursStepLedger implements ChangeListener {
 
   /** Changes made (not failed) with a touched company not seen in a saved group yet. */
   unseenCount(): number {
-    return this.unseenChanges().length;
+    return this.tracker.unseenCount();
   }
 
   outcome(): StepOutcome {

@@ -55,6 +55,51 @@ describe('FreshnessTracker', () => {
     expect(tracker.samples).toEqual([200, 300]);
   });
 
+  it('counts the changes still waiting as their companies are seen, early ones included', () => {
+    const tracker = new FreshnessTracker(START);
+    const origins = (ref: string) => [{ ref, occurredAt: START + 100 }];
+    // Saved before it was recorded: never waits.
+    tracker.observe({
+      companyId: 'co-9',
+      savedAt: START + 200,
+      origins: origins('webhook:demo:e9'),
+    });
+    tracker.recordChange(change(['co-9'], 'webhook:demo:e9'));
+    const move = change(['co-1', 'co-2'], 'webhook:demo:e1');
+    tracker.recordChange(move);
+    tracker.recordChange(change(['co-3'], 'webhook:demo:e3'));
+    expect(tracker.unseenCount()).toBe(2);
+    tracker.observe({
+      companyId: 'co-1',
+      savedAt: START + 300,
+      origins: origins('webhook:demo:e1'),
+    });
+    tracker.observe({
+      companyId: 'co-1',
+      savedAt: START + 300,
+      origins: origins('webhook:demo:e1'),
+    });
+    expect(tracker.unseenCount()).toBe(2);
+    tracker.observe({
+      companyId: 'co-2',
+      savedAt: START + 400,
+      origins: origins('webhook:demo:e1'),
+    });
+    expect(tracker.unseenCount()).toBe(1);
+    expect(tracker.unseenCount()).toBe(tracker.unseen().length);
+  });
+
+  it('stops waiting for a change whose request failed', () => {
+    const tracker = new FreshnessTracker(START);
+    const lost = change(['co-1', 'co-2'], 'webhook:demo:e1');
+    tracker.recordChange(lost);
+    tracker.forget(lost.seq);
+    tracker.forget(lost.seq);
+    expect(tracker.unseenCount()).toBe(0);
+    expect(tracker.allSeen()).toBe(true);
+    expect(tracker.unseen()).toEqual([]);
+  });
+
   it('matches SQL writes by company, oldest first, whatever their ref', () => {
     const tracker = new FreshnessTracker(START);
     const first = change(['co-1']);
