@@ -1,4 +1,4 @@
-import { memoizeByText } from './memo';
+import { memoizeByText, rememberedBy } from './memo';
 
 describe('memoizeByText', () => {
   it('reads each text once and answers repeats from memory, null included', () => {
@@ -19,5 +19,16 @@ describe('memoizeByText', () => {
     memo('c'); // full: forgets a and b
     expect(memo('a')).toBe('A');
     expect(read).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('rememberedBy', () => {
+  it('works each key out once, a falsy answer included', () => {
+    const answer = jest.fn((person: { id: string }) => person.id === 'boss');
+    const remembered = rememberedBy((person: { id: string }) => person.id, answer);
+    expect(remembered({ id: 'ic' })).toBe(false);
+    expect(remembered({ id: 'ic' })).toBe(false);
+    expect(remembered({ id: 'boss' })).toBe(true);
+    expect(answer).toHaveBeenCalledTimes(2);
   });
 });

@@ -19,3 +19,22 @@ export function memoizeByText<R>(
     return result;
   };
 }
+
+/**
+ * `answer`, worked out once per key for the life of the returned function: for questions asked
+ * many times within one computation (discovery asks the same reporting-line questions about a
+ * person while deciding the decision makers and again while placing everyone).
+ */
+export function rememberedBy<I, K, V>(
+  keyOf: (input: I) => K,
+  answer: (input: I) => V,
+): (input: I) => V {
+  const answers = new Map<K, V>();
+  return (input) => {
+    const key = keyOf(input);
+    if (answers.has(key)) return answers.get(key) as V;
+    const value = answer(input);
+    answers.set(key, value);
+    return value;
+  };
+}

@@ -10,6 +10,7 @@ import {
   type Area,
 } from './areas';
 import type { WorkspaceTarget } from './model';
+import { rememberedBy } from './memo';
 import type { OrgChart } from './org-chart';
 import type { PersonProfile } from './person-profile';
 import type { BuyerGroupRole } from './roles';
@@ -52,18 +53,6 @@ export interface Assignment {
 
 const atLeast = (level: SeniorityLevel | null, floor: SeniorityLevel): boolean =>
   level !== null && seniorityRank(level) >= seniorityRank(floor);
-
-/** `answer`, worked out once per key for the life of the returned function. */
-function rememberedBy<I, K, V>(keyOf: (input: I) => K, answer: (input: I) => V): (input: I) => V {
-  const answers = new Map<K, V>();
-  return (input) => {
-    const key = keyOf(input);
-    if (answers.has(key)) return answers.get(key) as V;
-    const value = answer(input);
-    answers.set(key, value);
-    return value;
-  };
-}
 
 /** Everyone who belongs in the group, with their role; the others are left out. */
 export function assignRoles(

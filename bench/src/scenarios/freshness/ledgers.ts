@@ -86,7 +86,8 @@ export class OursStepLedger implements ChangeListener {
   }
 
   outcome(): StepOutcome {
-    const unseen = this.unseenChanges();
+    // A failed change is forgotten by the tracker (failed()), so it is never among these.
+    const unseen = this.tracker.unseen();
     return {
       latencies: this.latencies,
       unseen: unseen.length,
@@ -101,10 +102,6 @@ export class OursStepLedger implements ChangeListener {
         summary: change.summary,
       })),
     };
-  }
-
-  private unseenChanges() {
-    return this.tracker.unseen().filter(({ change }) => !this.failedSeqs.has(change.seq));
   }
 
   private earlyOf(seq: number): number[] {

@@ -87,20 +87,15 @@ const codec = <T>(topic: string): TopicCodec<T> => ({
   decode: async (buffer) => JSON.parse(buffer.toString()) as T,
 });
 
-/** Where each company's group went, read off the handler's outputs. */
-async function destinations(rosters: readonly Roster[]): Promise<Record<string, string>> {
-  const store: RosterStore = {
-    companies: async (ids) =>
-      new Map(rosters.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r])),
-    people: async (ids) =>
-      new Map(rosters.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r])),
-  };
-  const cooldowns: CooldownStore = {
-    claim: async (claims) => claims.map(() => ({ granted: true })),
-  };
-  const workTopics: WorkTopic[] = [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched];
-  const handle = createDiscoverHandler({
-    rosters: store,
+/** The given rosters, by company, that the read asked for (a Roster is both halves). */
+const rostersOf = (known: readonly Roster[], ids: readonly string[]) =>
+  new Map(known.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r]));
+
+const workTopics: WorkTopic[] = [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched];
+
+function discoverHandler(rosters: RosterStore, cooldowns: CooldownStore) {
+  return createDiscoverHandler({
+    rosters,
     cooldowns,
     touchCodec: codec(Topics.companyTouches),
     deferralCodecs: new Map(),
@@ -108,6 +103,17 @@ async function destinations(rosters: readonly Roster[]): Promise<Record<string, 
     maxMembers: 12,
     now: () => 1_000,
   });
+}
+
+/** Where each company's group went, read off the handler's outputs. */
+async function destinations(rosters: readonly Roster[]): Promise<Record<string, string>> {
+  const handle = discoverHandler(
+    {
+      companies: async (ids) => rostersOf(rosters, ids),
+      people: async (ids) => rostersOf(rosters, ids),
+    },
+    { claim: async (claims) => claims.map(() => ({ granted: true })) },
+  );
   const outputs = await handle(rosters.map((r, i) => touch(r.company.id, i + 1)));
   return Object.fromEntries(outputs.map((o) => [o.key as string, o.topic]));
 }
@@ -155,19 +161,16 @@ describe('the discover step, its reads', () => {
     const rosters: RosterStore = {
       companies: async (ids) => {
         events.push('companies read');
-        return new Map(
-          known.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r]),
-        );
+        return rostersOf(known, ids);
       },
       people: (ids) =>
         new Promise((resolve) => {
+          let ended = false;
           endPeopleRead = () => {
+            if (ended) return;
+            ended = true;
             events.push('people read');
-            resolve(
-              new Map(
-                known.filter((r) => ids.includes(r.company.id)).map((r) => [r.company.id, r]),
-              ),
-            );
+            resolve(rostersOf(known, ids));
           };
           // Ends on its own after this turn, so a handler that waits for it first still finishes.
           setImmediate(endPeopleRead);
@@ -180,21 +183,7 @@ describe('the discover step, its reads', () => {
         return claims.map(() => ({ granted: true }));
       },
     };
-    const handle = createDiscoverHandler({
-      rosters,
-      cooldowns,
-      touchCodec: codec(Topics.companyTouches),
-      deferralCodecs: new Map(),
-      workCodecs: new Map(
-        [Topics.buyerGroupDiscovered, Topics.buyerGroupResearched].map((t) => [
-          t as WorkTopic,
-          codec<BuyerGroupWorkRecord>(t),
-        ]),
-      ),
-      maxMembers: 12,
-      now: () => 1_000,
-    });
-    return { handle, events };
+    return { handle: discoverHandler(rosters, cooldowns), events };
   }
 
   it('claims cooldowns while the people are still being read, not after', async () => {

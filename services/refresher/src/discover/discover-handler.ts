@@ -23,13 +23,7 @@ import {
 } from '@bgs/platform';
 import type { CooldownClaim, CooldownDecision, CooldownStore } from './cooldown-store';
 import { planRefreshes, type RefreshPlan } from './plan';
-import {
-  rosterOf,
-  type CompanyFacts,
-  type Roster,
-  type RosterPeople,
-  type RosterStore,
-} from './roster-store';
+import { joinRoster, type CompanyFacts, type Roster, type RosterStore } from './roster-store';
 import { workTopicFor, type WorkTopic } from './work-route';
 
 export class UnknownCompanyError extends Error {
@@ -125,8 +119,8 @@ async function loadAndDecide(
   if (missing.length > 0) throw new UnknownCompanyError(missing);
   const companyOf = (plan: RefreshPlan) => companies.get(plan.companyId) as CompanyFacts;
   const decisions = await decideLevels(plans, companyOf, deps.cooldowns);
-  const people: ReadonlyMap<string, RosterPeople> = await peopleRead;
-  return { rosterOf: (plan) => rosterOf(companyOf(plan), people), decisions };
+  const people = await peopleRead;
+  return { rosterOf: (plan) => joinRoster(companyOf(plan), people), decisions };
 }
 
 /** The final due time of a deferral, kept while it hops down the tiers. */

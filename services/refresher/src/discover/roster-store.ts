@@ -56,7 +56,7 @@ export interface RosterStore {
 }
 
 /** A company's roster from the two reads: no people read for it means it has none. */
-export function rosterOf(facts: CompanyFacts, people: ReadonlyMap<string, RosterPeople>): Roster {
+export function joinRoster(facts: CompanyFacts, people: ReadonlyMap<string, RosterPeople>): Roster {
   return { ...facts, ...(people.get(facts.company.id) ?? emptyRosterPeople()) };
 }
 
