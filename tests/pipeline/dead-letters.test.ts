@@ -72,9 +72,9 @@ describe('dead letters', () => {
     const marker = `garbage-${randomUUID()}`;
     const producer = kafka().producer(producerDefaults);
     await producer.connect();
-    // Same key as the company, so the same partition as its next webhook.
+    // Same key as the company, so the same partition as its next webhook's touch.
     await producer.send({
-      topic: Topics.personChanges,
+      topic: Topics.companyTouches,
       messages: [
         { key: companyId, value: Buffer.from(marker), headers: { 'test-marker': marker } },
       ],
@@ -94,9 +94,9 @@ describe('dead letters', () => {
       },
       { description: 'the poison in refresher.dlq' },
     );
-    expect(listed).toContain('from=person-changes');
+    expect(listed).toContain('from=company-touches');
     expect(listed).toContain('attempts=1');
-    expect(listed).toMatch(/not a person-changes Avro record/);
+    expect(listed).toMatch(/not a company-touches Avro record/);
   });
 
   it('retries a message that fails, dead-letters it after the last tier, and saves it when replayed after the fix', async () => {

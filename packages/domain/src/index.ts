@@ -12,7 +12,7 @@ export {
 } from './changes';
 export type { CompaniesRow, PeopleRow } from './debezium-envelope';
 export { assessSignificance, type Significance, type SignificanceOptions } from './significance';
-export { touchedCompanies } from './fan-out';
+export { changeTouches, touchedCompanies, type ChangeTouch } from './fan-out';
 export { DEFAULT_MAX_MEMBERS, discoverBuyerGroup, type DiscoveryInput } from './discovery';
 export { diffMembers, isEmptyDiff, type MemberDiff, type MemberRef, type RoleChange } from './diff';
 export {

@@ -19,6 +19,7 @@ import { createIngressApp } from './app';
 import type { Config } from './config';
 import { createIngressMetrics } from './metrics';
 import { createPgClaimStore } from './webhooks/claims';
+import { createPgObservationStore } from './webhooks/observations';
 import { createPersonChangePublisher } from './webhooks/publish';
 import { createWebhookRouter } from './webhooks/router';
 import type { SourceRegistry } from './webhooks/sources';
@@ -35,7 +36,7 @@ export type IngressSettings = Pick<
 export interface IngressConnections {
   readonly sources: SourceRegistry;
   readonly pool: Pool;
-  readonly producer: Pick<Producer, 'send'>;
+  readonly producer: Pick<Producer, 'sendBatch'>;
   readonly codec: SchemaCodec;
   readonly registry: Registry;
   readonly logger: Logger;
@@ -50,7 +51,12 @@ export function wireIngress(
   // One claim store and one publisher for deliveries and their replays: a replay claims and
   // publishes exactly as a delivery does, in the same batches.
   const claims = createPgClaimStore(pool, { claimTimeoutMs: settings.CLAIM_TIMEOUT_MS });
-  const personChanges = createPersonChangePublisher(producer, codec, settings.PRODUCE_TIMEOUT_MS);
+  const personChanges = createPersonChangePublisher({
+    producer,
+    codec,
+    observations: createPgObservationStore(pool),
+    timeoutMs: settings.PRODUCE_TIMEOUT_MS,
+  });
   const webhooks = createWebhookRouter({
     sources: connections.sources,
     claims,

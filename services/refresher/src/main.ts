@@ -10,7 +10,6 @@ import {
   startStageConsumer,
   type BuyerGroupWorkRecord,
   type CompanyTouchRecord,
-  type PersonChangeRecord,
   type RefreshRequestRecord,
 } from '@bgs/platform';
 import { SERVICE_NAME, configSchema, type RefresherStep } from './config';
@@ -18,12 +17,12 @@ import { createPgCooldownStore } from './discover/cooldown-store';
 import { createDiscoverHandler } from './discover/discover-handler';
 import { createPgRosterStore } from './discover/roster-store';
 import { routeDecoders } from './route/decoders';
-import { createPgProviderFactsStore } from './route/provider-facts-store';
 import { createRouteHandler } from './route/route-handler';
+import { createPgUpstreamCommitStore } from './route/upstream-commits-store';
 
 // Composition root: two consumer groups, one for each step (REFRESHER_STEPS: both by default).
-// route:    CDC, person-changes, refresh-requests → company-touches (re-keyed by company);
-//           records provider observations and upstream commit times for discovery
+// route:    CDC, refresh-requests → company-touches (re-keyed by company); records upstream
+//           commit times for discovery. Webhooks are routed at the door (ingress).
 // discover: company-touches, refresher.deferred.* → buyer-group.discovered
 void launchService({
   name: SERVICE_NAME,
@@ -46,12 +45,11 @@ void launchService({
         registry: metrics.registry,
         concurrency: config.STAGE_CONCURRENCY,
         inputs: routeDecoders({
-          personChanges: createTopicCodec<PersonChangeRecord>(registry, Topics.personChanges),
           refreshRequests: createTopicCodec<RefreshRequestRecord>(registry, Topics.refreshRequests),
         }),
         handle: createRouteHandler({
           codec: touchCodec,
-          facts: createPgProviderFactsStore(postgres.pool),
+          upstreamCommits: createPgUpstreamCommitStore(postgres.pool),
           options: { backfill: config.BACKFILL_SNAPSHOTS },
         }),
       });

@@ -1,4 +1,5 @@
-import { createAvroPublisher, PublishTimeoutError } from './avro-publisher';
+import type { TopicMessages } from 'kafkajs';
+import { createAvroPublisher, createAvroSender, PublishTimeoutError } from './avro-publisher';
 
 const codecStub = (latestId: () => Promise<number>) => ({
   latestId: jest.fn(latestId),
@@ -10,9 +11,9 @@ const codecStub = (latestId: () => Promise<number>) => ({
 describe('createAvroPublisher', () => {
   it('encodes with the latest id of <topic>-value, sends acks=all with key and headers, and looks the id up once', async () => {
     const codec = codecStub(async () => 7);
-    const send = jest.fn(async () => []);
+    const sendBatch = jest.fn(async () => []);
     const publisher = createAvroPublisher({
-      producer: { send },
+      producer: { sendBatch },
       codec,
       topic: 't',
       timeoutMs: 1000,
@@ -21,19 +22,23 @@ describe('createAvroPublisher', () => {
     await publisher.publish('company-2', { a: 2 });
     expect(codec.latestId).toHaveBeenCalledTimes(1);
     expect(codec.latestId).toHaveBeenCalledWith('t-value');
-    expect(send).toHaveBeenNthCalledWith(1, {
-      topic: 't',
+    expect(sendBatch).toHaveBeenNthCalledWith(1, {
       acks: -1,
-      messages: [
-        { key: 'company-1', value: Buffer.from('7:{"a":1}'), headers: { traceparent: 'x' } },
+      topicMessages: [
+        {
+          topic: 't',
+          messages: [
+            { key: 'company-1', value: Buffer.from('7:{"a":1}'), headers: { traceparent: 'x' } },
+          ],
+        },
       ],
     });
   });
 
   it('rejects with PublishTimeoutError when Kafka does not acknowledge in time', async () => {
-    const send = jest.fn(() => new Promise<never>(() => undefined));
+    const sendBatch = jest.fn(() => new Promise<never>(() => undefined));
     const publisher = createAvroPublisher({
-      producer: { send },
+      producer: { sendBatch },
       codec: codecStub(async () => 1),
       topic: 't',
       timeoutMs: 20,
@@ -48,16 +53,16 @@ describe('createAvroPublisher', () => {
       if (calls === 1) throw new Error('registry down');
       return 3;
     });
-    const send = jest.fn(async () => []);
+    const sendBatch = jest.fn(async () => []);
     const publisher = createAvroPublisher({
-      producer: { send },
+      producer: { sendBatch },
       codec,
       topic: 't',
       timeoutMs: 1000,
     });
     await expect(publisher.publish('k', {})).rejects.toThrow('registry down');
     await publisher.publish('k', {});
-    expect(send).toHaveBeenCalledTimes(1);
+    expect(sendBatch).toHaveBeenCalledTimes(1);
     expect(codec.latestId).toHaveBeenCalledTimes(2);
   });
 });
@@ -66,13 +71,13 @@ describe('createAvroPublisher batching', () => {
   it('gathers publishes made while a send is in flight into the next send, in call order', async () => {
     const sends: string[][] = [];
     let releaseFirst: () => void = () => undefined;
-    const send = jest.fn(async ({ messages }: { messages: { key: string }[] }) => {
-      sends.push(messages.map((m) => m.key));
+    const sendBatch = jest.fn(async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
+      sends.push(topicMessages.flatMap(({ messages }) => messages.map((m) => String(m.key))));
       if (sends.length === 1) await new Promise<void>((resolve) => (releaseFirst = resolve));
       return [];
     });
     const publisher = createAvroPublisher({
-      producer: { send } as never,
+      producer: { sendBatch } as never,
       codec: codecStub(async () => 1),
       topic: 't',
       timeoutMs: 1000,
@@ -87,11 +92,11 @@ describe('createAvroPublisher batching', () => {
   });
 
   it('rejects every publish of a failed send', async () => {
-    const send = jest.fn(async () => {
+    const sendBatch = jest.fn(async () => {
       throw new Error('broker gone');
     });
     const publisher = createAvroPublisher({
-      producer: { send },
+      producer: { sendBatch },
       codec: codecStub(async () => 1),
       topic: 't',
       timeoutMs: 1000,
@@ -101,5 +106,47 @@ describe('createAvroPublisher batching', () => {
       publisher.publish('b', {}),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+describe('createAvroSender', () => {
+  it('sends the records of every topic given in one request, each topic with its own schema', async () => {
+    const codec = codecStub(async () => 1);
+    codec.latestId.mockImplementation(async (subject: string) => (subject === 'a-value' ? 4 : 9));
+    const sendBatch = jest.fn(async () => []);
+    const sender = createAvroSender({ producer: { sendBatch }, codec, timeoutMs: 1000 });
+    await sender.send([
+      { topic: 'a', key: 'k1', value: 1 },
+      { topic: 'b', key: 'k2', value: 2, headers: { h: 'v' } },
+      { topic: 'b', key: 'k3', value: 3 },
+    ]);
+    expect(sendBatch).toHaveBeenCalledTimes(1);
+    expect(sendBatch).toHaveBeenCalledWith({
+      acks: -1,
+      topicMessages: [
+        { topic: 'a', messages: [{ key: 'k1', value: Buffer.from('4:1') }] },
+        {
+          topic: 'b',
+          messages: [
+            { key: 'k2', value: Buffer.from('9:2'), headers: { h: 'v' } },
+            { key: 'k3', value: Buffer.from('9:3') },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('names every topic of a send that timed out', async () => {
+    const sender = createAvroSender({
+      producer: { sendBatch: () => new Promise<never>(() => undefined) },
+      codec: codecStub(async () => 1),
+      timeoutMs: 20,
+    });
+    await expect(
+      sender.send([
+        { topic: 'a', key: 'k', value: 1 },
+        { topic: 'b', key: 'k', value: 2 },
+      ]),
+    ).rejects.toThrow('on a, b within 20 ms');
   });
 });

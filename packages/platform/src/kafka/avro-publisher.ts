@@ -1,15 +1,16 @@
 /**
- * Publishes Avro records to one topic and resolves only once the broker holds them (acks=all),
- * or rejects within a bounded time. Callers that answer someone (ingress) must not say "done"
- * before this resolves.
+ * Publishes Avro records and resolves only once the broker holds them (acks=all), or rejects
+ * within a bounded time. Callers that answer someone (ingress) must not say "done" before this
+ * resolves.
  *
  * Publishes that arrive while a send is in flight are gathered into the next send: the
  * idempotent producer allows one request in flight, so one send per record would cap
  * throughput at one broker round trip per record. Records keep their call order, so a
  * company's records keep theirs. That gathering is `createCoalescingBatcher`
- * (../coalescing-batcher.ts), which ingress also uses for its Postgres claims.
+ * (../coalescing-batcher.ts), which ingress also uses for its Postgres claims. One send names
+ * every topic its records go to (`sendBatch`), so records for several topics cost one request.
  */
-import type { IHeaders, Message, Producer } from 'kafkajs';
+import type { IHeaders, Message, Producer, TopicMessages } from 'kafkajs';
 import { createCoalescingBatcher } from '../coalescing-batcher';
 import type { SchemaCodec } from './schema-codec';
 
@@ -18,59 +19,94 @@ export interface AvroPublisher<T> {
   publish(key: string, value: T, headers?: IHeaders): Promise<void>;
 }
 
-export interface AvroPublisherOptions {
-  readonly producer: Pick<Producer, 'send'>;
-  readonly codec: Pick<SchemaCodec, 'encode' | 'latestId'>;
+/** One record for `AvroSender.send`: encoded with the latest schema of `<topic>-value`. */
+export interface AvroOutput {
   readonly topic: string;
-  /** Defaults to `<topic>-value`, the subject provisioning registers. */
-  readonly subject?: string;
-  /** A publish not acknowledged by then rejects with PublishTimeoutError. */
+  readonly key: string;
+  readonly value: unknown;
+  readonly headers?: IHeaders;
+}
+
+export interface AvroSender {
+  /** Resolves once the broker holds every one of `outputs`; they travel in one request. */
+  send(outputs: readonly AvroOutput[]): Promise<void>;
+}
+
+export interface AvroSenderOptions {
+  readonly producer: Pick<Producer, 'sendBatch'>;
+  readonly codec: Pick<SchemaCodec, 'encode' | 'latestId'>;
+  /** A send not acknowledged by then rejects with PublishTimeoutError. */
   readonly timeoutMs: number;
-  /** The most records in one send (default 500). */
+  /** The most sends gathered into one request (default 500). */
   readonly maxBatch?: number;
 }
 
+export interface AvroPublisherOptions extends AvroSenderOptions {
+  readonly topic: string;
+}
+
 export class PublishTimeoutError extends Error {
-  constructor(topic: string, timeoutMs: number) {
-    super(`Kafka did not acknowledge the record on ${topic} within ${timeoutMs} ms`);
+  constructor(topics: string, timeoutMs: number) {
+    super(`Kafka did not acknowledge the record on ${topics} within ${timeoutMs} ms`);
     this.name = 'PublishTimeoutError';
   }
 }
 
-export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPublisher<T> {
-  const { producer, codec, topic, timeoutMs } = options;
-  const subject = options.subject ?? `${topic}-value`;
-  const maxBatch = options.maxBatch ?? 500;
-  // Looked up once and kept; a failed lookup is retried on the next publish.
-  let schemaId: Promise<number> | undefined;
-  const idOf = (): Promise<number> => {
-    schemaId ??= codec.latestId(subject).catch((error: unknown) => {
-      schemaId = undefined;
-      throw error;
-    });
-    return schemaId;
+interface TopicMessage {
+  readonly topic: string;
+  readonly message: Message;
+}
+
+/** Groups messages by topic for one request, each topic's in their order. */
+export function topicMessagesOf(items: readonly (readonly TopicMessage[])[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, message } of items.flat()) {
+    const messages = byTopic.get(topic);
+    if (messages) messages.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+export function createAvroSender(options: AvroSenderOptions): AvroSender {
+  const { producer, codec, timeoutMs } = options;
+  // Looked up once per subject and kept; a failed lookup is retried on the next send.
+  const schemaIds = new Map<string, Promise<number>>();
+  const idOf = (subject: string): Promise<number> => {
+    let id = schemaIds.get(subject);
+    if (id === undefined) {
+      id = codec.latestId(subject).catch((error: unknown) => {
+        schemaIds.delete(subject);
+        throw error;
+      });
+      schemaIds.set(subject, id);
+    }
+    return id;
   };
 
-  const send = createCoalescingBatcher<Message, void>({
-    maxBatch,
-    run: async (messages) => {
-      await producer.send({ topic, acks: -1, messages: [...messages] });
-      return messages.map(() => undefined);
+  const sendBatch = createCoalescingBatcher<readonly TopicMessage[], void>({
+    maxBatch: options.maxBatch ?? 500,
+    run: async (items) => {
+      await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(items) });
+      return items.map(() => undefined);
     },
   });
 
+  const encoded = async (output: AvroOutput): Promise<TopicMessage> => {
+    const { topic, key, value, headers } = output;
+    const bytes = await codec.encode(await idOf(`${topic}-value`), value);
+    return { topic, message: { key, value: bytes, ...(headers ? { headers } : {}) } };
+  };
+
   return {
-    async publish(key, value, headers) {
+    async send(outputs) {
       let timer: NodeJS.Timeout | undefined;
+      const topics = [...new Set(outputs.map((output) => output.topic))].join(', ');
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new PublishTimeoutError(topic, timeoutMs)), timeoutMs);
+        timer = setTimeout(() => reject(new PublishTimeoutError(topics, timeoutMs)), timeoutMs);
       });
-      const work = (async () => {
-        const encoded = await codec.encode(await idOf(), value);
-        const message: Message = { key, value: encoded, ...(headers ? { headers } : {}) };
-        await send(message);
-      })();
-      // After a timeout the record may still be sent: a duplicate the stages absorb, never a loss.
+      const work = (async () => sendBatch(await Promise.all(outputs.map(encoded))))();
+      // After a timeout the records may still be sent: duplicates the stages absorb, never a loss.
       work.catch(() => undefined);
       try {
         await Promise.race([work, deadline]);
@@ -78,5 +114,13 @@ export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPubli
         clearTimeout(timer);
       }
     },
+  };
+}
+
+export function createAvroPublisher<T>(options: AvroPublisherOptions): AvroPublisher<T> {
+  const sender = createAvroSender(options);
+  return {
+    publish: (key, value, headers) =>
+      sender.send([{ topic: options.topic, key, value, ...(headers ? { headers } : {}) }]),
   };
 }

@@ -123,3 +123,22 @@ export interface BuyerGroupChangeRecord {
 
 /** Origins kept on a record; the count says how many there were in all. */
 export const MAX_ORIGINS = 500;
+
+/**
+ * The company-touches record of a routed change (domain `changeTouches`): no level of its own,
+ * so the workspace's change level applies, and one origin, the change.
+ */
+export function changeTouchRecord(
+  touch: Pick<CompanyTouchRecord, 'companyId' | 'reason' | 'triggeredBy'> & {
+    readonly origin: ChangeOriginRecord;
+  },
+): CompanyTouchRecord {
+  return {
+    companyId: touch.companyId,
+    level: null,
+    reason: touch.reason,
+    triggeredBy: touch.triggeredBy,
+    origins: [touch.origin],
+    cooldownElapsed: false,
+  };
+}

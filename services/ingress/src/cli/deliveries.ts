@@ -34,6 +34,7 @@ import {
 import { deliveryView, summaryView, type DeliveryView } from '../archive/views';
 import { configSchema } from '../config';
 import { createPgClaimStore } from '../webhooks/claims';
+import { createPgObservationStore } from '../webhooks/observations';
 import { createPersonChangePublisher } from '../webhooks/publish';
 import { INGRESS_PRODUCER_RETRY } from '../wiring';
 import { parseDeliveriesArgs, USAGE, type DeliveriesCommand } from './deliveries-args';
@@ -160,11 +161,12 @@ async function replay(
   try {
     const deps: ReplayDeps = {
       claims: createPgClaimStore(db, { claimTimeoutMs: config.CLAIM_TIMEOUT_MS }),
-      publisher: createPersonChangePublisher(
+      publisher: createPersonChangePublisher({
         producer,
-        createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL }),
-        config.PRODUCE_TIMEOUT_MS,
-      ),
+        codec: createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL }),
+        observations: createPgObservationStore(db),
+        timeoutMs: config.PRODUCE_TIMEOUT_MS,
+      }),
     };
     return command.kind === 'replay-one'
       ? await replayOne(command, db, deps, io)
@@ -201,7 +203,7 @@ function reportOne(delivery: DeliverySummary, result: ReplayResult, io: CliIo): 
   const what = `${delivery.source} ${result.eventId}`;
   switch (result.kind) {
     case 'enqueued':
-      io.out(`replayed ${what}: enqueued on person-changes`);
+      io.out(`replayed ${what}: enqueued on person-changes, its touches on company-touches`);
       if (result.warning) io.err(`deliveries replay: ${result.warning}`);
       return 0;
     case 'skipped':

@@ -1,31 +1,51 @@
 /**
- * How a webhook becomes a record on `person-changes`: the publisher and the record's headers.
- * One home for both, shared by the router (a delivery as it arrives) and the operator's replay
- * (a delivery from the archive), so a replay is the same record with one more header.
+ * How a webhook leaves ingress: its record on `person-changes` (the log of accepted deliveries)
+ * and, in the same Kafka request, its touches on `company-touches`, after what it reports is
+ * recorded in Postgres. One home for all of it, shared by the router (a delivery as it arrives)
+ * and the operator's replay (a delivery from the archive), so a replay is the same records with
+ * one more header.
  */
 import {
-  createAvroPublisher,
+  createAvroSender,
   Headers,
   Topics,
   type AvroPublisher,
+  type PersonChangeRecord,
   type Producer,
   type SchemaCodec,
 } from '@bgs/platform';
-import type { PersonChangeRecord } from './events';
+import { deliveryEffects } from './effects';
+import type { ObservationStore } from './observations';
 
+/** `publish(key, record, headers)`: the key is the record's company id. */
 export type PersonChangePublisher = AvroPublisher<PersonChangeRecord>;
 
+export interface PersonChangePublisherDeps {
+  readonly producer: Pick<Producer, 'sendBatch'>;
+  readonly codec: SchemaCodec;
+  readonly observations: ObservationStore;
+  readonly timeoutMs: number;
+}
+
 export function createPersonChangePublisher(
-  producer: Pick<Producer, 'send'>,
-  codec: SchemaCodec,
-  timeoutMs: number,
+  deps: PersonChangePublisherDeps,
 ): PersonChangePublisher {
-  return createAvroPublisher<PersonChangeRecord>({
-    producer,
-    codec,
-    topic: Topics.personChanges,
-    timeoutMs,
-  });
+  const sender = createAvroSender(deps);
+  return {
+    async publish(key, record, headers) {
+      const { touches, observations } = deliveryEffects(record);
+      await deps.observations.record(observations);
+      await sender.send([
+        { topic: Topics.personChanges, key, value: record, ...(headers ? { headers } : {}) },
+        ...touches.map((touch) => ({
+          topic: Topics.companyTouches,
+          key: touch.companyId,
+          value: touch,
+          ...(headers ? { headers } : {}),
+        })),
+      ]);
+    },
+  };
 }
 
 export interface PersonChangeHeaderInput {

@@ -243,7 +243,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
           // The claim expires on its own; the provider's retry takes it over then.
           logger.warn('could not release claim', { ...context, error: String(releaseError) }),
         );
-        return unavailable(res, source.name, context, 'kafka unavailable', error);
+        return unavailable(res, source.name, context, 'not published', error);
       }
 
       try {

@@ -3,7 +3,6 @@
  * as it is, so it is poison: it goes to the dead-letter topic with the reason.
  */
 import {
-  fromProviderEvent,
   parseDebeziumCompaniesEvent,
   parseDebeziumPeopleEvent,
   type Change,
@@ -14,7 +13,6 @@ import {
   Topics,
   avroDecoder,
   type Decoder,
-  type PersonChangeRecord,
   type RefreshRequestRecord,
   type TopicCodec,
 } from '@bgs/platform';
@@ -44,17 +42,11 @@ function mapped<T>(codec: TopicCodec<T>, map: (record: T) => RoutedInput): Decod
 }
 
 export function routeDecoders(codecs: {
-  readonly personChanges: TopicCodec<PersonChangeRecord>;
   readonly refreshRequests: TopicCodec<RefreshRequestRecord>;
 }): Record<string, Decoder<RoutedInput>> {
   return {
     [Topics.cdcPeople]: cdcDecoder(parseDebeziumPeopleEvent),
     [Topics.cdcCompanies]: cdcDecoder(parseDebeziumCompaniesEvent),
-    [Topics.personChanges]: mapped(codecs.personChanges, (record) => ({
-      type: 'change',
-      change: fromProviderEvent(record),
-      receivedAt: record.receivedAt,
-    })),
     [Topics.refreshRequests]: mapped(codecs.refreshRequests, (request) => ({
       type: 'request',
       request,

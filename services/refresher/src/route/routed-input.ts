@@ -1,12 +1,10 @@
 import type { Change } from '@bgs/domain';
 import type { RefreshRequestRecord } from '@bgs/platform';
 
-/** What the routing step reads: a change from CDC or a webhook, or a user's refresh request. */
+/**
+ * What the routing step reads: a row change from CDC, or a user's refresh request. Webhooks
+ * are routed at the door (ingress), so they never come this way.
+ */
 export type RoutedInput =
-  | {
-      readonly type: 'change';
-      readonly change: Change;
-      /** When ingress received it, for a provider's change (a webhook); epoch ms. */
-      readonly receivedAt?: number;
-    }
+  | { readonly type: 'change'; readonly change: Change }
   | { readonly type: 'request'; readonly request: RefreshRequestRecord };
