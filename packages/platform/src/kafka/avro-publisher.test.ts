@@ -1,7 +1,7 @@
 import type { TopicMessages } from 'kafkajs';
 import { createAvroPublisher, createAvroSender, PublishTimeoutError } from './avro-publisher';
 
-const codecStub = (latestId: () => Promise<number>) => ({
+const codecStub = (latestId: (subject: string) => Promise<number>) => ({
   latestId: jest.fn(latestId),
   encode: jest.fn(async (id: number, value: unknown) =>
     Buffer.from(`${id}:${JSON.stringify(value)}`),

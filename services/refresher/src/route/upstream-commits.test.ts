@@ -1,27 +1,15 @@
-import type { Change, Person } from '@bgs/domain';
+import type { Change } from '@bgs/domain';
 import type { RoutedInput } from './routed-input';
 import { upstreamCommitsOf } from './upstream-commits';
-
-const row = (id: string): Person => ({
-  id,
-  companyId: 'co-1',
-  fullName: id,
-  email: null,
-  jobTitle: 'Engineer',
-  department: 'engineering',
-  seniority: 'senior',
-  managerId: null,
-  status: 'active',
-  updatedAt: null,
-});
 
 const cdc = (personId: string, committedAt: number): RoutedInput => {
   const change: Change = {
     kind: 'person',
     op: 'update',
     personId,
-    before: row(personId),
-    after: row(personId),
+    // Only who changed and when matter here, not the row images.
+    before: null,
+    after: null,
     occurredAt: committedAt,
     origin: { type: 'cdc', table: 'people', lsn: String(committedAt), snapshot: false },
   };
