@@ -7,6 +7,7 @@ export * from './health';
 export * from './resource';
 export * from './coalescing-batcher';
 export * from './postgres';
+export * from './prepared-statements';
 export * from './service-runtime';
 export * from './kafka/topics';
 export * from './kafka/client';

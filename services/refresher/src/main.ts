@@ -7,6 +7,7 @@ import {
   deferralTopics,
   launchService,
   openPostgresPool,
+  preparedStatements,
   startStageConsumer,
   type BuyerGroupWorkRecord,
   type CompanyTouchRecord,
@@ -30,6 +31,8 @@ void launchService({
   setup: async (context) => {
     const { config, kafka, logger, metrics } = context;
     const postgres = openPostgresPool(Pool, context);
+    // Every batch runs the same few statements: each is parsed and planned once per connection.
+    const db = preparedStatements(postgres.pool);
     const registry = createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL });
     const touchCodec = createTopicCodec<CompanyTouchRecord>(registry, Topics.companyTouches);
     const deferralCodecs = new Map(
@@ -49,7 +52,7 @@ void launchService({
         }),
         handle: createRouteHandler({
           codec: touchCodec,
-          upstreamCommits: createPgUpstreamCommitStore(postgres.pool),
+          upstreamCommits: createPgUpstreamCommitStore(db),
           options: { backfill: config.BACKFILL_SNAPSHOTS },
         }),
       });
@@ -69,8 +72,8 @@ void launchService({
           ),
         },
         handle: createDiscoverHandler({
-          rosters: createPgRosterStore(postgres.pool),
-          cooldowns: createPgCooldownStore(postgres.pool),
+          rosters: createPgRosterStore(db),
+          cooldowns: createPgCooldownStore(db),
           touchCodec,
           deferralCodecs,
           workCodecs: new Map(
