@@ -13,9 +13,11 @@ import {
 } from '@bgs/platform';
 import type { CooldownStore } from './cooldown-store';
 import {
+  chunksOf,
   cooldownClaimOf,
   createDiscoverHandler,
   levelDecisionOf,
+  ROSTER_CHUNK,
   UnknownCompanyError,
   workOf,
 } from './discover-handler';
@@ -288,5 +290,54 @@ describe('the group a plan discovers', () => {
     expect(roleOfAda({ ...promoted, upstreamChangedAt: new Map([['co-1-p1', 3_000]]) })).toBe(
       roleOfAda(coordinator('co-1')),
     );
+  });
+});
+
+describe('a batch of many companies', () => {
+  it('reads their people a chunk at a time, so a backlog never holds every roster at once, and emits every group in order', async () => {
+    const many = Array.from({ length: ROSTER_CHUNK * 2 + 5 }, (_, i) =>
+      roster(`co-${String(i).padStart(3, '0')}`, 'identify'),
+    );
+    const peopleReads: number[] = [];
+    const handle = discoverHandler(
+      {
+        companies: async (ids) => rostersOf(many, ids),
+        people: async (ids) => {
+          peopleReads.push(ids.length);
+          return rostersOf(many, ids);
+        },
+      },
+      { claim: async (claims) => claims.map(() => ({ granted: true })) },
+    );
+    const outputs = await handle(many.map((r, i) => touch(r.company.id, i + 1)));
+    expect(peopleReads).toEqual([ROSTER_CHUNK, ROSTER_CHUNK, 5]);
+    expect(outputs.map((o) => o.key)).toEqual(many.map((r) => r.company.id));
+  });
+
+  it('claims no cooldown when a company of a later chunk is unknown', async () => {
+    const known = Array.from({ length: ROSTER_CHUNK + 1 }, (_, i) => roster(`co-${i}`, 'enrich'));
+    const claims: unknown[] = [];
+    const handle = discoverHandler(
+      {
+        companies: async (ids) => rostersOf(known, ids),
+        people: async (ids) => rostersOf(known, ids),
+      },
+      {
+        claim: async (made) => {
+          claims.push(...made);
+          return made.map(() => ({ granted: true }));
+        },
+      },
+    );
+    const touches = [...known.map((r, i) => touch(r.company.id, i + 1)), touch('co-missing', 99)];
+    await expect(handle(touches)).rejects.toBeInstanceOf(UnknownCompanyError);
+    expect(claims).toEqual([]);
+  });
+});
+
+describe('chunksOf', () => {
+  it('cuts a list into consecutive runs of at most the size, in order', () => {
+    expect(chunksOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunksOf([], 2)).toEqual([]);
   });
 });
