@@ -49,6 +49,16 @@ export function legacySecretFrom(fileText: string): string {
 export const readLegacySecret = (file: string): string =>
   legacySecretFrom(readFileSync(file, 'utf8'));
 
+/** The reset of a reused socket: the server had closed it as idle. `reset` is the error. */
+class StaleSocketError extends Error {
+  constructor(readonly reset: Error) {
+    super(reset.message);
+    this.name = 'StaleSocketError';
+  }
+}
+
+const isReset = (error: Error): boolean => (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+
 export class WebhookClient {
   private readonly agent: http.Agent;
   private readonly target: URL;
@@ -62,14 +72,33 @@ export class WebhookClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  /** Resolves with the time the 2xx answer arrived; rejects with WebhookRefused otherwise. */
-  post(body: string, atMs: number = Date.now()): Promise<number> {
+  /**
+   * Resolves with the time the 2xx answer arrived; rejects with WebhookRefused otherwise. A kept
+   * socket the server closed as idle (its keep-alive timeout) just as the request went out ends
+   * in ECONNRESET before the server read anything: that request is sent once more on a new
+   * socket, as Node's documentation advises (`request.reusedSocket`). Ingress deduplicates by
+   * event id, so a resend can never count twice.
+   */
+  async post(body: string, atMs: number = Date.now()): Promise<number> {
     const payload = Buffer.from(body, 'utf8');
     const headers = {
       'content-type': 'application/json',
       'content-length': String(payload.length),
       ...legacySignatureHeaders(this.secret, body, atMs),
     };
+    try {
+      return await this.send(payload, headers);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+    }
+    try {
+      return await this.send(payload, headers);
+    } catch (error) {
+      throw error instanceof StaleSocketError ? error.reset : error;
+    }
+  }
+
+  private send(payload: Buffer, headers: http.OutgoingHttpHeaders): Promise<number> {
     return new Promise((resolve, reject) => {
       const request = http.request(
         this.target,
@@ -87,7 +116,9 @@ export class WebhookClient {
         },
       );
       request.on('timeout', () => request.destroy(new Error('request timed out')));
-      request.on('error', reject);
+      request.on('error', (error) =>
+        reject(request.reusedSocket && isReset(error) ? new StaleSocketError(error) : error),
+      );
       request.end(payload);
     });
   }
