@@ -2,6 +2,7 @@
  * Reporting lines from `manager_id`. Upstream data is not trusted to be a tree: a manager may be
  * missing from the roster or a chain may loop, and neither may hang or crash discovery.
  */
+import { rememberedBy } from './memo';
 import type { Person } from './model';
 
 export interface OrgChart {
@@ -26,20 +27,19 @@ export function buildOrgChart(people: readonly Person[]): OrgChart {
   }
 
   // The chart never changes once built, and discovery asks for the same chains many times.
-  const chains = new Map<string, readonly string[]>();
-  const chainAbove = (personId: string): readonly string[] => {
-    const known = chains.get(personId);
-    if (known !== undefined) return known;
-    const chain: string[] = [];
-    const seen = new Set([personId]);
-    for (let id = managerOf.get(personId); id !== undefined; id = managerOf.get(id)) {
-      if (seen.has(id)) break;
-      seen.add(id);
-      chain.push(id);
-    }
-    chains.set(personId, chain);
-    return chain;
-  };
+  const chainAbove = rememberedBy(
+    (personId: string) => personId,
+    (personId): readonly string[] => {
+      const chain: string[] = [];
+      const seen = new Set([personId]);
+      for (let id = managerOf.get(personId); id !== undefined; id = managerOf.get(id)) {
+        if (seen.has(id)) break;
+        seen.add(id);
+        chain.push(id);
+      }
+      return chain;
+    },
+  );
 
   const reportCount = (personId: string, counts: (id: string) => boolean = () => true) => {
     const seen = new Set([personId]);

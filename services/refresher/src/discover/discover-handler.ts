@@ -23,13 +23,7 @@ import {
 } from '@bgs/platform';
 import type { CooldownClaim, CooldownDecision, CooldownStore } from './cooldown-store';
 import { planRefreshes, type RefreshPlan } from './plan';
-import {
-  joinRoster,
-  type CompanyFacts,
-  type Roster,
-  type RosterPeople,
-  type RosterStore,
-} from './roster-store';
+import { joinRoster, type CompanyFacts, type Roster, type RosterStore } from './roster-store';
 import { workTopicFor, type WorkTopic } from './work-route';
 
 export class UnknownCompanyError extends Error {
@@ -117,14 +111,19 @@ export const ROSTER_CHUNK = 32;
 async function companiesAndDecisions(
   deps: DiscoverDeps,
   plans: readonly RefreshPlan[],
-): Promise<{ companyOf: (plan: RefreshPlan) => CompanyFacts; decisions: LevelDecision[] }> {
+): Promise<{
+  companyOf: (plan: RefreshPlan) => CompanyFacts;
+  decisionOf: (plan: RefreshPlan) => LevelDecision;
+}> {
   const companyIds = plans.map((p) => p.companyId);
   const companies = await deps.rosters.companies(companyIds);
   const missing = companyIds.filter((id) => !companies.has(id));
   // Maybe not replicated yet: fail so the runtime retries (and, in the end, dead-letters).
   if (missing.length > 0) throw new UnknownCompanyError(missing);
   const companyOf = (plan: RefreshPlan) => companies.get(plan.companyId) as CompanyFacts;
-  return { companyOf, decisions: await decideLevels(plans, companyOf, deps.cooldowns) };
+  const decisions = await decideLevels(plans, companyOf, deps.cooldowns);
+  const decisionOf = new Map(plans.map((plan, index) => [plan, decisions[index] as LevelDecision]));
+  return { companyOf, decisionOf: (plan) => decisionOf.get(plan) as LevelDecision };
 }
 
 /** Consecutive runs of at most `size` items, in order. */
@@ -146,23 +145,22 @@ async function* rosteredPlans(
   deps: DiscoverDeps,
   plans: readonly RefreshPlan[],
 ): AsyncGenerator<{ plan: RefreshPlan; roster: Roster; decision: LevelDecision }> {
-  const chunks = chunksOf(plans, ROSTER_CHUNK);
-  const readPeople = (chunk: readonly RefreshPlan[] | undefined) => {
-    if (chunk === undefined) return undefined;
+  if (plans.length === 0) return;
+  const readPeople = (chunk: readonly RefreshPlan[]) => {
     const read = deps.rosters.people(chunk.map((p) => p.companyId));
     // Awaited below, unless an earlier step fails first: that failure is the batch's.
     read.catch(() => undefined);
     return read;
   };
-  let nextPeople = readPeople(chunks[0]);
-  const { companyOf, decisions } = await companiesAndDecisions(deps, plans);
-  let index = 0;
-  for (const [chunkIndex, chunk] of chunks.entries()) {
-    const people = (await nextPeople) as Map<string, RosterPeople>;
-    nextPeople = readPeople(chunks[chunkIndex + 1]);
+  const chunks = chunksOf(plans, ROSTER_CHUNK);
+  let reading = readPeople(chunks[0] as RefreshPlan[]);
+  const { companyOf, decisionOf } = await companiesAndDecisions(deps, plans);
+  for (const [index, chunk] of chunks.entries()) {
+    const people = await reading;
+    const next = chunks[index + 1];
+    if (next !== undefined) reading = readPeople(next);
     for (const plan of chunk) {
-      const decision = decisions[index++] as LevelDecision;
-      yield { plan, roster: joinRoster(companyOf(plan), people), decision };
+      yield { plan, roster: joinRoster(companyOf(plan), people), decision: decisionOf(plan) };
     }
   }
 }
