@@ -5,6 +5,7 @@ import {
   createSchemaCodec,
   createTopicCodec,
   launchService,
+  schemaRegistryResource,
   openPostgresPool,
   startStageConsumer,
   type BuyerGroupWorkRecord,
@@ -12,6 +13,7 @@ import {
 import { SERVICE_NAME, configSchema } from './config';
 import { providerOptionsFromConfig } from './provider/config';
 import { createHttpProvider } from './provider/http-provider';
+import { providerFailureClass } from './provider/port';
 import { createEnrichStep } from './stage/enrich-step';
 import { createPaidOperations } from './stage/paid-operations';
 import { createPgWorkspaceCosts } from './stage/workspace-costs';
@@ -41,6 +43,7 @@ void launchService({
       logger,
       registry: metrics.registry,
       concurrency: config.STAGE_CONCURRENCY,
+      classify: providerFailureClass,
       inputs: {
         [Topics.buyerGroupDiscovered]: avroDecoder(codec(Topics.buyerGroupDiscovered)),
       },
@@ -52,6 +55,6 @@ void launchService({
       }),
     });
     await consumer.start();
-    return [postgres, consumer];
+    return [postgres, schemaRegistryResource(registry), consumer];
   },
 });

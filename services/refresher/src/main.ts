@@ -6,6 +6,7 @@ import {
   createTopicCodec,
   deferralTopics,
   launchService,
+  schemaRegistryResource,
   openPostgresPool,
   preparedStatements,
   startStageConsumer,
@@ -94,6 +95,6 @@ void launchService({
     const consumers = config.REFRESHER_STEPS.map((step) => steps[step]());
     for (const consumer of consumers) await consumer.start();
     // Stopped in reverse: the consumers finish their batches before the pool closes.
-    return [postgres, ...consumers];
+    return [postgres, schemaRegistryResource(registry), ...consumers];
   },
 });

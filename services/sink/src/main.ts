@@ -6,6 +6,7 @@ import {
   createSchemaCodec,
   createTopicCodec,
   launchService,
+  schemaRegistryResource,
   startStageConsumer,
   type BuyerGroupChangeRecord,
   type BuyerGroupStateRecord,
@@ -53,6 +54,6 @@ void launchService({
       }),
     });
     await consumer.start();
-    return [database, consumer];
+    return [database, schemaRegistryResource(registry), consumer];
   },
 });

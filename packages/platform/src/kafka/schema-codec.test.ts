@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { classifyFailure, DependencyUnavailableError } from '../stage/failure-class';
 import { createSchemaCodec, SchemaRegistryError } from './schema-codec';
 
 /**
@@ -28,6 +29,7 @@ async function startFakeRegistry() {
       const notFound = () => send(404, { error_code: 40401, message: 'No artifact' });
       let match: RegExpExecArray | null;
 
+      if (path === '/config') return send(200, { compatibilityLevel: 'BACKWARD' });
       if ((match = /^\/config\/(.+)$/.exec(path))) {
         const subject = subjects.get(match[1] ?? '');
         if (!subject) return notFound();
@@ -195,5 +197,45 @@ describe('createSchemaCodec', () => {
     const codec = createSchemaCodec({ url: registry.url });
     await expect(codec.register('x-value', '{not json')).rejects.toThrow(SyntaxError);
     expect(registry.requests).toEqual([]);
+  });
+
+  describe('when the registry does not answer', () => {
+    it('says so with a transient error, and decodes the same bytes once it is back', async () => {
+      const codec = createSchemaCodec({ url: registry.url });
+      const id = await codec.register('company-touches-value', personChangeV1);
+      const buffer = await codec.encode(id, { companyId: 'company-7', attempt: 1 });
+      const url = registry.url;
+      await registry.close();
+
+      // a codec started while the registry is down: nothing cached
+      const cold = createSchemaCodec({ url });
+      const failure = cold.decode(buffer);
+      await expect(failure).rejects.toBeInstanceOf(DependencyUnavailableError);
+      expect(classifyFailure(await failure.catch((error: unknown) => error))).toBe('transient');
+      await expect(cold.check()).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(cold.latestId('company-touches-value')).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+
+      registry = await startFakeRegistry();
+      const back = createSchemaCodec({ url: registry.url });
+      await back.register('company-touches-value', personChangeV1);
+      await expect(back.check()).resolves.toBeUndefined();
+      await expect(back.decode(buffer)).resolves.toEqual({ companyId: 'company-7', attempt: 1 });
+    });
+
+    it('tells an unknown schema id, which the registry answered, from an outage', async () => {
+      const codec = createSchemaCodec({ url: registry.url });
+      const unknownId = Buffer.from([0, 0, 0, 0x30, 0x39, 2, 4]);
+      const failure = await codec.decode(unknownId).catch((error: unknown) => error);
+      expect(failure).not.toBeInstanceOf(DependencyUnavailableError);
+      expect(classifyFailure(failure)).toBe('failed');
+    });
+
+    it('refuses bytes that are not in the wire format without asking the registry', async () => {
+      const codec = createSchemaCodec({ url: registry.url });
+      await expect(codec.decode(Buffer.from('{"json":true}'))).rejects.toThrow(/wire format/);
+      expect(registry.requests).toEqual([]);
+    });
   });
 });

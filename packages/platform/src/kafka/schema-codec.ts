@@ -9,6 +9,8 @@
  * new version is checked against it) or right after creating a new one (a rule needs a subject).
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { ServiceResource } from '../resource';
+import { DependencyUnavailableError } from '../stage/failure-class';
 
 export type Compatibility =
   | 'NONE'
@@ -38,8 +40,50 @@ export interface SchemaCodec {
   ): Promise<number>;
   /** Confluent wire format: magic byte 0, the 4-byte schema id, then the Avro body. */
   encode(id: number, value: unknown): Promise<Buffer>;
+  /**
+   * Throws `DependencyUnavailableError` when the registry does not answer (the schema is not
+   * cached yet), and any other error when the bytes are not a record of a registered schema.
+   */
   decode(buffer: Buffer): Promise<unknown>;
   latestId(subject: string): Promise<number>;
+  /** Resolves while the registry answers (readiness). */
+  check(): Promise<void>;
+}
+
+/** The registry's answers about what was asked; any other failure means it did not answer. */
+const REGISTRY_ANSWERS = new Set([404, 422]);
+
+/**
+ * A registry call whose failure, unless the registry answered (not found, invalid), is the
+ * registry being unavailable. The client reports a refused connection as a status 400.
+ */
+async function fromRegistry<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status !== 'number' || REGISTRY_ANSWERS.has(status)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DependencyUnavailableError('schema registry', `${what}: ${message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Confluent wire format: magic byte 0, then the schema id (big-endian int32), then the body. */
+const WIRE_HEADER_BYTES = 5;
+
+export function wireSchemaId(buffer: Buffer): number {
+  if (buffer.length < WIRE_HEADER_BYTES || buffer[0] !== 0) {
+    throw new Error(
+      `not the Confluent wire format (${buffer.length} bytes, magic byte ${String(buffer[0])})`,
+    );
+  }
+  return buffer.readInt32BE(1);
+}
+
+interface AvroType {
+  fromBuffer(buffer: Buffer): unknown;
 }
 
 export class SchemaRegistryError extends Error {
@@ -94,6 +138,8 @@ export function createSchemaCodec(options: SchemaCodecOptions): SchemaCodec {
   }
 
   const subjectPath = (subject: string): string => encodeURIComponent(subject);
+  const describe = (error: unknown): string =>
+    error instanceof Error ? error.message : String(error);
 
   /** The subject's own compatibility level, or undefined when the subject has no config. */
   async function subjectCompatibility(subject: string): Promise<string | undefined> {
@@ -136,8 +182,33 @@ export function createSchemaCodec(options: SchemaCodecOptions): SchemaCodec {
       if (current === undefined) await setCompatibility(subject, compatibility);
       return id;
     },
-    encode: (id, value) => registry.encode(id, value),
-    decode: (buffer) => registry.decode(buffer) as Promise<unknown>,
-    latestId: (subject) => registry.getLatestSchemaId(subject),
+    encode: (id, value) => fromRegistry(`schema ${id}`, () => registry.encode(id, value)),
+    async decode(buffer) {
+      const id = wireSchemaId(buffer);
+      const schema = (await fromRegistry(`schema ${id}`, () => registry.getSchema(id))) as AvroType;
+      return schema.fromBuffer(buffer.subarray(WIRE_HEADER_BYTES));
+    },
+    latestId: (subject) =>
+      fromRegistry(`subject ${subject}`, () => registry.getLatestSchemaId(subject)),
+    async check() {
+      try {
+        await call('GET', '/config');
+      } catch (error) {
+        throw new DependencyUnavailableError('schema registry', describe(error), { cause: error });
+      }
+    },
+  };
+}
+
+/**
+ * The registry as a readiness check of a stage: while it is down, a record whose schema the
+ * stage has not cached yet cannot be decoded (it waits on its partition), so the stage is not
+ * ready.
+ */
+export function schemaRegistryResource(codec: Pick<SchemaCodec, 'check'>): ServiceResource {
+  return {
+    name: 'schema-registry',
+    check: () => codec.check(),
+    stop: async () => undefined,
   };
 }

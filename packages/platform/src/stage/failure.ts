@@ -1,20 +1,12 @@
 /**
- * Where a failed message goes next: the next retry tier while attempts remain, the stage's
- * dead-letter topic after the last one, or straight there when retrying cannot help.
+ * Where a failed message goes next: the next retry tier while attempts remain; after the last
+ * one, the stage's dead-letter topic, unless a dependency is what failed, in which case the
+ * record is held on its partition and tried again until the dependency answers; straight to
+ * the dead-letter topic when retrying cannot help (`failure-class.ts`).
  */
 import { RETRY_DELAYS_MS, deadLetterTopic, retryTopic, type Stage } from '../kafka/topics';
+import { classifyFailure, type FailureClass } from './failure-class';
 import { Headers, type HeaderMap } from './headers';
-
-/**
- * Input that can never succeed as it is (undecodable, invalid): it goes to the dead-letter
- * topic at once instead of cycling through the retry tiers.
- */
-export class PoisonMessageError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PoisonMessageError';
-  }
-}
 
 export interface FailedDelivery {
   readonly stage: Stage;
@@ -29,12 +21,29 @@ export interface FailedDelivery {
   readonly error: unknown;
   readonly now: number;
   readonly delaysMs?: readonly number[];
+  /** The failure's class (default: `classifyFailure(error)`). */
+  readonly failureClass?: FailureClass;
+  /** Times this record was already held on its partition (a transient failure past the tiers). */
+  readonly holds?: number;
 }
 
-export interface FailureRoute {
-  readonly topic: string;
-  readonly kind: 'retry' | 'dead_letter';
-  readonly headers: Record<string, string>;
+export type FailureRoute =
+  | {
+      readonly kind: 'retry' | 'dead_letter';
+      readonly topic: string;
+      readonly headers: Record<string, string>;
+    }
+  | {
+      /** Not committed: its partition pauses, and the record is tried again after `retryInMs`. */
+      readonly kind: 'hold';
+      readonly retryInMs: number;
+    };
+
+/** The first hold waits 1 s, each next one twice as long, up to 30 s. */
+export const HOLD_BACKOFF_MS = { first: 1_000, max: 30_000 } as const;
+
+export function holdDelayMs(holds: number): number {
+  return Math.min(HOLD_BACKOFF_MS.max, HOLD_BACKOFF_MS.first * 2 ** Math.min(holds, 16));
 }
 
 const MAX_ERROR_TEXT = 1000;
@@ -46,7 +55,11 @@ export function describeFailure(error: unknown): string {
 
 export function routeFailure(failure: FailedDelivery): FailureRoute {
   const delays = failure.delaysMs ?? RETRY_DELAYS_MS;
-  const poison = failure.error instanceof PoisonMessageError;
+  const failureClass = failure.failureClass ?? classifyFailure(failure.error);
+  const delay = delays[failure.attempt];
+  if (failureClass === 'transient' && delay === undefined) {
+    return { kind: 'hold', retryInMs: holdDelayMs(failure.holds ?? 0) };
+  }
   const attempt = failure.attempt + 1;
   const headers: Record<string, string> = {
     ...failure.headers,
@@ -56,12 +69,11 @@ export function routeFailure(failure: FailedDelivery): FailureRoute {
     [Headers.originalOffset]: failure.offset,
     [Headers.originalTimestamp]: String(failure.timestamp),
     [Headers.error]: describeFailure(failure.error),
-    [Headers.errorKind]: poison ? 'poison' : 'failed',
+    [Headers.errorKind]: failureClass,
     [Headers.failedAt]: String(failure.now),
     [Headers.failedStage]: failure.stage,
   };
-  const delay = delays[failure.attempt];
-  if (poison || delay === undefined) {
+  if (failureClass === 'poison' || failureClass === 'permanent' || delay === undefined) {
     const { [Headers.notBefore]: _due, ...deadHeaders } = headers;
     return { topic: deadLetterTopic(failure.stage), kind: 'dead_letter', headers: deadHeaders };
   }

@@ -1,5 +1,6 @@
 export * from './headers';
 export * from './failure';
+export * from './failure-class';
 export * from './transactional-producers';
 export * from './slots';
 export * from './stage-consumer';

@@ -3,7 +3,10 @@ import { Writable } from 'node:stream';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createLogger } from '../logger';
+import { DependencyUnavailableError, PoisonMessageError } from './failure-class';
 import {
+  decodeFailure,
+  firstHold,
   nextOffsetToCommit,
   queuedSeconds,
   slicesOf,
@@ -180,5 +183,35 @@ describe('withHeartbeats', () => {
     jest.advanceTimersByTime(25);
     finish();
     await expect(running).resolves.toBeUndefined();
+  });
+});
+
+describe('decodeFailure', () => {
+  it('keeps a registry outage transient, so the record waits instead of being dead-lettered', () => {
+    const outage = new DependencyUnavailableError('schema registry', 'ECONNREFUSED');
+    expect(decodeFailure(outage)).toBe(outage);
+  });
+
+  it('makes any other decoding failure poison, with the reason', () => {
+    const failure = decodeFailure(new SyntaxError('Unexpected token'));
+    expect(failure).toBeInstanceOf(PoisonMessageError);
+    expect((failure as Error).message).toBe('Unexpected token');
+  });
+});
+
+describe('firstHold', () => {
+  const retry = { kind: 'retry', topic: 'sink.retry.2s', headers: {} } as const;
+  it('is the first record held, which the slice stops at', () => {
+    expect(
+      firstHold([
+        { offset: '4', route: retry },
+        { offset: '5', route: { kind: 'hold', retryInMs: 2_000 } },
+        { offset: '9', route: { kind: 'hold', retryInMs: 1_000 } },
+      ]),
+    ).toEqual({ offset: '5', retryInMs: 2_000 });
+  });
+
+  it('is none when every failure goes to a topic', () => {
+    expect(firstHold([{ offset: '4', route: retry }])).toBeUndefined();
   });
 });

@@ -19,7 +19,8 @@ import { createConsumer } from '../kafka/client';
 import { RETRY_DELAYS_MS, retryTopic, type Stage } from '../kafka/topics';
 import { describeError } from '../logger';
 import type { ServiceResource } from '../resource';
-import { PoisonMessageError, routeFailure } from './failure';
+import { routeFailure, type FailureRoute } from './failure';
+import { PoisonMessageError, classifyFailure, type FailureClassifier } from './failure-class';
 import { Headers, integerHeader, readHeaders, type HeaderMap } from './headers';
 import { stageMetrics } from './stage-metrics';
 import { DEFAULT_PARTITIONS_PER_SLOT, slotAssigner } from './slots';
@@ -78,6 +79,8 @@ export interface StageConsumerOptions<T> {
   readonly maxBatchRecords?: number;
   /** Partitions per transaction slot (default DEFAULT_PARTITIONS_PER_SLOT; `slots.ts`). */
   readonly partitionsPerSlot?: number;
+  /** The service's own failure classes (its provider's errors, say); `failure-class.ts`. */
+  readonly classify?: FailureClassifier;
 }
 
 export const DEFAULT_MAX_BATCH_RECORDS = 200;
@@ -140,6 +143,38 @@ export function nextOffsetToCommit(batch: {
   return ((handledAll ? BigInt(batch.batchLastOffset) : BigInt(batch.lastHandled)) + 1n).toString();
 }
 
+/**
+ * A decoder's failure as it is routed: a dependency that did not answer (the registry) stays a
+ * transient failure, retried until it answers; anything else about the bytes is poison.
+ */
+export function decodeFailure(error: unknown, classify?: FailureClassifier): unknown {
+  if (error instanceof PoisonMessageError) return error;
+  if (classifyFailure(error, classify) === 'transient') return error;
+  return new PoisonMessageError(error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}
+
+/** A failed record where it goes: a topic with the record's bytes, or held on its partition. */
+export interface RoutedFailure {
+  readonly offset: string;
+  readonly route: FailureRoute;
+}
+
+/**
+ * The first record of a slice to hold, if any: a transient failure past the retry tiers. The
+ * slice is then not committed, so the records before it are handled again with it (the stages
+ * are idempotent), and its partition waits `retryInMs`.
+ */
+export function firstHold(
+  routed: readonly RoutedFailure[],
+): { readonly offset: string; readonly retryInMs: number } | undefined {
+  for (const { offset, route } of routed) {
+    if (route.kind === 'hold') return { offset, retryInMs: route.retryInMs };
+  }
+  return undefined;
+}
+
 /** How long a consumer that gave up waits before it is replaced. */
 const RESTART_DELAY_MS = 1_000;
 
@@ -200,13 +235,9 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       if (value === undefined) return { skipped: true };
       return { pending: { record: { ...base, value }, raw: message } };
     } catch (error) {
-      const poison =
-        error instanceof PoisonMessageError
-          ? error
-          : new PoisonMessageError(error instanceof Error ? error.message : String(error), {
-              cause: error,
-            });
-      return { failure: { record: base, raw: message, error: poison } };
+      return {
+        failure: { record: base, raw: message, error: decodeFailure(error, options.classify) },
+      };
     }
   };
 
@@ -240,6 +271,84 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       }
       return { outputs, failures };
     }
+  };
+
+  /** Stops fetching a partition for `ms`; its unresolved messages are fetched again after. */
+  const pauseFor = (pause: () => () => void, ms: number): void => {
+    const resume = pause();
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        resume();
+      },
+      Math.max(0, ms),
+    );
+    timers.add(timer);
+  };
+
+  /** Per partition of a group: the record held there and how many times it was held. */
+  const holds = new Map<string, { readonly offset: string; readonly count: number }>();
+  const holdsOf = (key: string, offset: string): number => {
+    const held = holds.get(key);
+    return held?.offset === offset ? held.count : 0;
+  };
+
+  const routeOf = (failure: Failure, heldBefore: number): FailureRoute =>
+    routeFailure({
+      stage: options.stage,
+      topic: failure.record.topic,
+      partition: failure.record.partition,
+      offset: failure.record.offset,
+      timestamp: failure.record.timestamp,
+      attempt: failure.record.attempt,
+      headers: failure.record.headers,
+      error: failure.error,
+      failureClass: classifyFailure(failure.error, options.classify),
+      holds: heldBefore,
+      now: now(),
+    });
+
+  const reportRouted = (failure: Failure, route: FailureRoute & { topic: string }): void => {
+    const retry = route.kind === 'retry';
+    logger.log(
+      retry ? 'warn' : 'error',
+      retry ? 'record failed; retrying later' : 'record dead-lettered',
+      {
+        topic: failure.record.topic,
+        partition: failure.record.partition,
+        offset: failure.record.offset,
+        attempt: failure.record.attempt + 1,
+        to: route.topic,
+        error: describeError(failure.error),
+      },
+    );
+    metrics.records.inc({ stage: options.stage, outcome: retry ? 'retried' : 'dead_lettered' }, 1);
+  };
+
+  /**
+   * A dependency still fails a record past its retry tiers: nothing of the slice is committed,
+   * and the partition waits, then tries again, for as long as the dependency is down. Other
+   * partitions keep flowing.
+   */
+  const holdPartition = (
+    key: string,
+    hold: { readonly offset: string; readonly retryInMs: number },
+    routed: readonly { readonly failure: Failure; readonly route: FailureRoute }[],
+    pause: () => () => void,
+  ): void => {
+    const count = holdsOf(key, hold.offset) + 1;
+    holds.set(key, { offset: hold.offset, count });
+    const held = routed.find((r) => r.route.kind === 'hold')?.failure;
+    metrics.records.inc({ stage: options.stage, outcome: 'held' }, 1);
+    logger.warn('a dependency is unavailable; holding the partition and trying again', {
+      topic: held?.record.topic,
+      partition: held?.record.partition,
+      offset: held?.record.offset,
+      holds: count,
+      retryInMs: hold.retryInMs,
+      error: describeError(held?.error),
+    });
+    pauseFor(pause, hold.retryInMs);
   };
 
   const processBatch = async (
@@ -293,35 +402,22 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       metrics.handleSeconds.observe(labels, secondsSince(handleStarted));
       metrics.batchRecords.observe(labels, pending.length);
       failures.push(...handled.failures);
+      const holdKey = `${groupId}|${batch.topic}|${batch.partition}`;
+      const routed = failures.map((failure) => ({
+        failure,
+        offset: failure.raw.offset,
+        route: routeOf(failure, holdsOf(holdKey, failure.raw.offset)),
+      }));
+      const hold = firstHold(routed);
+      if (hold) {
+        holdPartition(holdKey, hold, routed, pause);
+        return false; // nothing resolved: the slice is fetched again when the partition resumes
+      }
+      holds.delete(holdKey);
       const outputs = [...handled.outputs];
-      for (const failure of failures) {
-        const route = routeFailure({
-          stage: options.stage,
-          topic: failure.record.topic,
-          partition: failure.record.partition,
-          offset: failure.record.offset,
-          timestamp: failure.record.timestamp,
-          attempt: failure.record.attempt,
-          headers: failure.record.headers,
-          error: failure.error,
-          now: now(),
-        });
-        logger.log(
-          route.kind === 'retry' ? 'warn' : 'error',
-          route.kind === 'retry' ? 'record failed; retrying later' : 'record dead-lettered',
-          {
-            topic: failure.record.topic,
-            partition: failure.record.partition,
-            offset: failure.record.offset,
-            attempt: failure.record.attempt + 1,
-            to: route.topic,
-            error: describeError(failure.error),
-          },
-        );
-        metrics.records.inc(
-          { stage: options.stage, outcome: route.kind === 'retry' ? 'retried' : 'dead_lettered' },
-          1,
-        );
+      for (const { failure, route } of routed) {
+        if (route.kind === 'hold') continue;
+        reportRouted(failure, route);
         outputs.push({
           topic: route.topic,
           key: failure.raw.key?.toString('utf8') ?? null,
@@ -353,15 +449,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     if (dueAt !== undefined) {
       // Not due yet: stop fetching this partition and come back when it is. The unresolved
       // messages are fetched again on resume.
-      const resume = pause();
-      const timer = setTimeout(
-        () => {
-          timers.delete(timer);
-          resume();
-        },
-        Math.max(0, dueAt - now()),
-      );
-      timers.add(timer);
+      pauseFor(pause, dueAt - now());
       return false;
     }
     return true;

@@ -2,6 +2,7 @@
  * The port through which the enricher buys contact data and research from an external
  * provider. The stage depends on this interface only; `http-provider.ts` is the adapter.
  */
+import type { FailureClass } from '@bgs/platform';
 
 export interface ContactInput {
   readonly personId: string;
@@ -79,4 +80,24 @@ export class ProviderError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Provider failures that are the provider being unavailable, not the record being wrong. */
+const UNAVAILABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'network',
+  'circuit_open',
+]);
+
+/**
+ * The stage runtime's class of a provider failure: an unavailable provider (5xx, 408, 429,
+ * timeouts, an open circuit) is retried until it answers, never dead-lettered; a refusal (any
+ * other 4xx) is permanent; a malformed reply is retried, then dead-lettered with its reason.
+ */
+export function providerFailureClass(error: unknown): FailureClass | undefined {
+  if (!(error instanceof ProviderError)) return undefined;
+  if (error.kind === 'rejected') return 'permanent';
+  return UNAVAILABLE_KINDS.has(error.kind) ? 'transient' : 'failed';
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { parseEnrichmentLevel, stageCosts, stagesFor, type EnrichmentLevel } from '@bgs/domain';
 import {
-  PoisonMessageError,
+  PermanentFailureError,
   newestPerCompany,
   passThroughHeaders,
   type BuyerGroupWorkRecord,
@@ -104,7 +104,7 @@ async function buy(
   } catch (error) {
     // The provider refused the request itself: sending it again cannot help.
     if (error instanceof ProviderError && !error.retryable) {
-      throw new PoisonMessageError(`provider rejected ${step}: ${error.message}`, {
+      throw new PermanentFailureError(`provider rejected ${step}: ${error.message}`, {
         cause: error,
       });
     }
