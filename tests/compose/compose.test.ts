@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig, z } from '@bgs/platform';
+import { ConfigError, loadConfig, z } from '@bgs/platform';
 import {
   CONNECTOR_LOCATION_KEYS,
   connectorConfigFor,
@@ -14,6 +14,7 @@ import {
 } from '../../packages/provisioning/src';
 import { configSchema as enricherSchema } from '../../services/enricher/src/config';
 import { configSchema as ingressSchema } from '../../services/ingress/src/config';
+import { configSchema as localProviderSchema } from '../../services/local-provider/src/config';
 import { configSchema as refresherSchema } from '../../services/refresher/src/config';
 import { configSchema as sinkSchema } from '../../services/sink/src/config';
 
@@ -405,6 +406,14 @@ describe('deploy/compose/docker-compose.yml', () => {
       expect(new URL(config.SCHEMA_REGISTRY_URL).host).toBe('registry:8080');
     });
 
+    it('runs on development defaults on purpose: the image sets NODE_ENV=production', () => {
+      const production: Record<string, string> = { ...env, NODE_ENV: 'production' };
+      expect(env.BGS_DEV_DEFAULTS).toBe('allow');
+      expect(() => loadConfig(schema, production)).not.toThrow();
+      const { BGS_DEV_DEFAULTS: _optIn, ...withoutOptIn } = production;
+      expect(() => loadConfig(schema, withoutOptIn)).toThrow(ConfigError);
+    });
+
     it('runs its compiled entry point and reports health over HTTP', () => {
       expect(commandOf(name)).toEqual(['node', `services/${name}/dist/main.js`]);
       expect(existsSync(path.join(repoRoot, 'services', name, 'src', 'main.ts'))).toBe(true);
@@ -413,6 +422,22 @@ describe('deploy/compose/docker-compose.yml', () => {
       expect(probe).toMatch(/\/(readyz|healthz)/);
       expect(probe).toContain('process.env.HTTP_PORT');
     });
+  });
+});
+
+describe('development defaults, which production refuses', () => {
+  it('the local provider opts in to its own, as the services do', () => {
+    const env = { ...envOf('local-provider'), NODE_ENV: 'production' };
+    expect(Object.keys(localProviderSchema.shape)).toEqual(
+      expect.arrayContaining(Object.keys(envOf('local-provider'))),
+    );
+    expect(loadConfig(localProviderSchema, env).PROVIDER_API_KEY).toBe('local-provider-key');
+  });
+
+  it('the native stack opts in for every service it starts', () => {
+    const stack = read('deploy', 'local', 'stack');
+    const serviceEnv = /^service_env\(\) \{\n([\s\S]*?)^\}/m.exec(stack)?.[1] ?? '';
+    expect(serviceEnv).toMatch(/^\s*echo "BGS_DEV_DEFAULTS=allow"$/m);
   });
 });
 
@@ -434,6 +459,10 @@ describe('Dockerfile', () => {
       expect(name).toBe('node');
       expect(tag).toMatch(new RegExp(`^${nodeMajor}\\.\\d+\\.\\d+-bookworm-slim$`));
     }
+  });
+
+  it('runs in production mode, where development defaults are refused', () => {
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production\b/m);
   });
 
   it('installs every workspace and ships the schemas provisioning reads', () => {

@@ -2,12 +2,15 @@ import {
   ConfigError,
   baseServiceConfigShape,
   databaseUrlField,
+  developmentDefaultsRefused,
   enumField,
   enumListField,
+  hasDevelopmentDatabasePassword,
   intField,
   loadConfig,
   portField,
   stringField,
+  urlField,
   z,
 } from './config';
 
@@ -191,5 +194,153 @@ describe('loadConfig', () => {
         'DATABASE_URL: expected a postgres or postgresql URL, got [redacted]',
       );
     });
+  });
+});
+
+describe('development defaults', () => {
+  const production = { NODE_ENV: 'production' };
+  /** What a real deployment sets: none of the local stack's values. */
+  const deployed = {
+    KAFKA_BROKERS: 'kafka-1.prod:9092',
+    SCHEMA_REGISTRY_URL: 'https://registry.prod/apis/ccompat/v7',
+    DATABASE_URL: 'postgres://bgs_app:Zq8-not-the-stack@db.prod:5432/buyergroups',
+  };
+  const withProvider = z.object({
+    ...baseServiceConfigShape('enricher', 58102),
+    DATABASE_URL: databaseUrlField,
+    PROVIDER_BASE_URL: urlField(['http', 'https'], {
+      default: 'http://127.0.0.1:58104',
+      development: { what: 'the local provider' },
+    }),
+    PROVIDER_API_KEY: stringField({
+      default: 'local-provider-key',
+      development: { what: "the local provider's development key" },
+    }),
+  });
+
+  it('are used as before outside production', () => {
+    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }]) {
+      expect(loadConfig(serviceSchema, env).DATABASE_URL).toBe(
+        'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
+      );
+    }
+  });
+
+  it('stop a production process from starting, naming every variable that holds one', () => {
+    const error = configErrorOf(() => loadConfig(serviceSchema, production));
+    expect(error.issues.map((issue) => issue.variable)).toEqual([
+      'KAFKA_BROKERS',
+      'SCHEMA_REGISTRY_URL',
+      'DATABASE_URL',
+      'NODE_ENV',
+    ]);
+    expect(error.message).toBe(
+      'Invalid configuration: ' +
+        "KAFKA_BROKERS: is not set, and its default is the local stack's Kafka broker, a development default; " +
+        "SCHEMA_REGISTRY_URL: is not set, and its default is the local stack's schema registry, a development default; " +
+        "DATABASE_URL: is not set, and its default is a URL with the local stack's database password, a development default; " +
+        "NODE_ENV: is production, which refuses development defaults: set this deployment's own values, or BGS_DEV_DEFAULTS=allow to run on development defaults on purpose",
+    );
+  });
+
+  it('load in production once each is set to a real value', () => {
+    expect(loadConfig(serviceSchema, { ...production, ...deployed })).toMatchObject({
+      KAFKA_BROKERS: ['kafka-1.prod:9092'],
+      DATABASE_URL: deployed.DATABASE_URL,
+    });
+  });
+
+  it("refuse the stack's database password in any URL, without printing it", () => {
+    const error = configErrorOf(() =>
+      loadConfig(serviceSchema, {
+        ...production,
+        ...deployed,
+        DATABASE_URL: 'postgres://bgs_app:bgs_app@postgres:5432/buyergroups',
+      }),
+    );
+    expect(error.issues).toEqual([
+      {
+        variable: 'DATABASE_URL',
+        message: "is a URL with the local stack's database password, a development default",
+      },
+      { variable: 'NODE_ENV', message: expect.stringContaining('BGS_DEV_DEFAULTS=allow') },
+    ]);
+    expect(error.message).not.toContain('bgs_app:bgs_app');
+  });
+
+  it("refuse a value set on purpose when it is the development one (the provider's key)", () => {
+    const error = configErrorOf(() =>
+      loadConfig(withProvider, {
+        ...production,
+        ...deployed,
+        PROVIDER_BASE_URL: 'https://provider.example.com',
+        PROVIDER_API_KEY: 'local-provider-key',
+      }),
+    );
+    expect(error.issues.map((issue) => issue.variable)).toEqual(['PROVIDER_API_KEY', 'NODE_ENV']);
+    expect(error.message).toContain("PROVIDER_API_KEY: is the local provider's development key");
+    expect(
+      loadConfig(withProvider, {
+        ...production,
+        ...deployed,
+        PROVIDER_BASE_URL: 'https://provider.example.com',
+        PROVIDER_API_KEY: 'sk-live-1',
+      }).PROVIDER_API_KEY,
+    ).toBe('sk-live-1');
+  });
+
+  it('are allowed in production with BGS_DEV_DEFAULTS=allow, as the local stack and compose set', () => {
+    expect(loadConfig(withProvider, { ...production, BGS_DEV_DEFAULTS: 'allow' })).toMatchObject({
+      PROVIDER_API_KEY: 'local-provider-key',
+      DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
+      BGS_DEV_DEFAULTS: 'allow',
+    });
+  });
+
+  it('take no other opt-in than allow', () => {
+    const error = configErrorOf(() =>
+      loadConfig(serviceSchema, { ...production, BGS_DEV_DEFAULTS: 'yes' }),
+    );
+    expect(error.message).toContain('BGS_DEV_DEFAULTS: expected allow');
+  });
+
+  it('report bad values first: a refusal is about a configuration that is otherwise valid', () => {
+    const error = configErrorOf(() => loadConfig(serviceSchema, { ...production, HTTP_PORT: 'x' }));
+    expect(error.issues.map((issue) => issue.variable)).toEqual(['HTTP_PORT']);
+  });
+
+  it('are found in a schema that only reuses the shared fields', () => {
+    const cli = z.object({ DATABASE_URL: databaseUrlField });
+    expect(() => loadConfig(cli, production)).toThrow('DATABASE_URL: is not set');
+    // a field built without the mark is never refused
+    const own = z.object({ URL: urlField(['http'], { default: 'http://127.0.0.1:1' }) });
+    expect(loadConfig(own, production).URL).toBe('http://127.0.0.1:1');
+  });
+});
+
+describe('developmentDefaultsRefused', () => {
+  it.each([
+    [{}, false],
+    [{ NODE_ENV: 'development' }, false],
+    [{ NODE_ENV: 'production' }, true],
+    [{ NODE_ENV: ' production ' }, true],
+    [{ NODE_ENV: 'production', BGS_DEV_DEFAULTS: 'allow' }, false],
+    [{ NODE_ENV: 'production', BGS_DEV_DEFAULTS: 'ALLOW' }, true],
+    [{ NODE_ENV: 'production', BGS_DEV_DEFAULTS: '' }, true],
+  ])('%j -> %s', (env, refused) => {
+    expect(developmentDefaultsRefused(env)).toBe(refused);
+  });
+});
+
+describe('hasDevelopmentDatabasePassword', () => {
+  it.each([
+    ['postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups', true],
+    ['postgresql://other:bgs_app@db.prod/x', true],
+    ['postgres://bgs_app:%62gs_app@db/x', true],
+    ['postgres://bgs_app:s3cret@db/x', false],
+    ['postgres://bgs_app@db/x', false],
+    ['not a url', false],
+  ])('%s -> %s', (url, expected) => {
+    expect(hasDevelopmentDatabasePassword(url)).toBe(expected);
   });
 });

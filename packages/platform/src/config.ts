@@ -1,7 +1,13 @@
 /**
  * Environment configuration: each service declares a zod object whose keys ARE the
  * environment variable names, and reads it once at start-up with `loadConfig`.
+ *
+ * Development defaults (values made for the local stack: its database password, its brokers,
+ * the local provider's key) are marked on their fields. A production process
+ * (`NODE_ENV=production`, as the Dockerfile sets) refuses to start on one unless it opts in
+ * with `BGS_DEV_DEFAULTS=allow`, as the local stack and compose do (docs/personal-data.md).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 
 export { z };
@@ -53,9 +59,40 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
 
+/**
+ * A value made for the local stack that must not reach production by accident: production
+ * refuses it unless `BGS_DEV_DEFAULTS=allow`.
+ */
+export interface DevelopmentValue<T> {
+  /** What the value is, for the refusal: "the local provider's development key". */
+  readonly what: string;
+  /**
+   * Whether a value is one. Without it only the field's default is; with it also a value set
+   * on purpose, e.g. any URL that carries the stack's password.
+   */
+  readonly matches?: (value: T) => boolean;
+}
+
 interface FieldOptions<T> {
   /** Used when the variable is unset or empty. Without it the variable is required. */
   readonly default?: T;
+  /** Marks the default (or the values `matches` picks) as for development only. */
+  readonly development?: DevelopmentValue<T>;
+}
+
+/**
+ * The development test of each marked field, keyed by the field itself, so any object schema
+ * built from marked fields is checked by `loadConfig` without listing them again.
+ */
+const developmentTests = new WeakMap<z.ZodType, (value: unknown) => string | undefined>();
+
+function markDevelopment<T>(field: EnvField<T>, options: FieldOptions<T>): EnvField<T> {
+  const mark = options.development;
+  if (mark) {
+    const matches = mark.matches ?? ((value: T) => isDeepStrictEqual(value, options.default));
+    developmentTests.set(field, (value) => (matches(value as T) ? mark.what : undefined));
+  }
+  return field;
 }
 
 /**
@@ -66,7 +103,7 @@ export function envField<T>(
   parse: (raw: string) => Parsed<T>,
   options: FieldOptions<T> = {},
 ): EnvField<T> {
-  return z
+  const field: EnvField<T> = z
     .string()
     .optional()
     .transform((input, ctx): T => {
@@ -81,6 +118,7 @@ export function envField<T>(
       ctx.issues.push({ code: 'custom', message: parsed.reason, input });
       return z.NEVER;
     });
+  return markDevelopment(field, options);
 }
 
 /** An optional field: unset or empty yields `undefined`. */
@@ -214,15 +252,94 @@ export const durationMsField = (defaultMs: number): EnvField<number> =>
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const DEFAULT_DATABASE_URL = 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups';
+/** The password of the stack's `bgs_app` role (docs/conventions.md); for development only. */
+export const DEVELOPMENT_DATABASE_PASSWORD = 'bgs_app';
+export const DEFAULT_DATABASE_URL = `postgres://bgs_app:${DEVELOPMENT_DATABASE_PASSWORD}@127.0.0.1:55432/buyergroups`;
 export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:59092'];
 export const DEFAULT_SCHEMA_REGISTRY_URL = 'http://127.0.0.1:58081/apis/ccompat/v7';
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 15_000;
 
-/** `DATABASE_URL`: a postgres:// (or postgresql://) URL. */
+/** Whether a database URL logs in with the stack's development password, wherever it points. */
+export function hasDevelopmentDatabasePassword(url: string): boolean {
+  try {
+    return decodeURIComponent(new URL(url).password) === DEVELOPMENT_DATABASE_PASSWORD;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `DATABASE_URL`: a postgres:// (or postgresql://) URL. The stack's password is a development
+ * value in any URL, not only in the default: compose points the same role at another host.
+ */
 export const databaseUrlField: EnvField<string> = urlField(['postgres', 'postgresql'], {
   default: DEFAULT_DATABASE_URL,
+  development: {
+    what: "a URL with the local stack's database password",
+    matches: hasDevelopmentDatabasePassword,
+  },
 });
+
+// ---------------------------------------------------------------- development defaults
+
+/** Set to `allow`, lets a production process run on development defaults. */
+export const DEV_DEFAULTS_VARIABLE = 'BGS_DEV_DEFAULTS';
+export const DEV_DEFAULTS_ALLOW = 'allow';
+
+/**
+ * `BGS_DEV_DEFAULTS`: declared by every service so a typo is an error rather than a silent
+ * refusal. `loadConfig` reads the environment itself, so schemas without it are checked too.
+ */
+export const devDefaultsField: EnvField<typeof DEV_DEFAULTS_ALLOW | undefined> = optionalEnvField(
+  (raw) =>
+    raw === DEV_DEFAULTS_ALLOW
+      ? ok(DEV_DEFAULTS_ALLOW)
+      : fail(`expected ${DEV_DEFAULTS_ALLOW}, or nothing to refuse development defaults`),
+);
+
+/** Whether `env` is a production process that has not opted in to development defaults. */
+export function developmentDefaultsRefused(env: Env): boolean {
+  return (
+    env.NODE_ENV?.trim() === 'production' &&
+    env[DEV_DEFAULTS_VARIABLE]?.trim() !== DEV_DEFAULTS_ALLOW
+  );
+}
+
+/** What to do about a refusal. */
+const REFUSAL_ADVICE = `set this deployment's own values, or ${DEV_DEFAULTS_VARIABLE}=${DEV_DEFAULTS_ALLOW} to run on development defaults on purpose`;
+
+/** Why production refuses a development value; for checks outside a schema (webhook secrets). */
+export const DEVELOPMENT_REFUSAL = `NODE_ENV is production, which refuses development defaults: ${REFUSAL_ADVICE}`;
+
+export interface DevelopmentValueFound {
+  readonly variable: string;
+  readonly what: string;
+}
+
+/** The marked fields of an object schema whose value in `config` is a development value. */
+export function developmentValuesIn(schema: z.ZodType, config: unknown): DevelopmentValueFound[] {
+  if (!(schema instanceof z.ZodObject) || typeof config !== 'object' || config === null) return [];
+  const found: DevelopmentValueFound[] = [];
+  for (const [variable, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const what = developmentTests.get(field)?.((config as Record<string, unknown>)[variable]);
+    if (what !== undefined) found.push({ variable, what });
+  }
+  return found;
+}
+
+/** One issue per variable, then why and what to do, once: the line stays readable. */
+function developmentIssues(found: readonly DevelopmentValueFound[], env: Env): ConfigIssue[] {
+  return [
+    ...found.map(({ variable, what }) => ({
+      variable,
+      message: `${(env[variable]?.trim() ?? '') !== '' ? 'is' : 'is not set, and its default is'} ${what}, a development default`,
+    })),
+    {
+      variable: 'NODE_ENV',
+      message: `is production, which refuses development defaults: ${REFUSAL_ADVICE}`,
+    },
+  ];
+}
 
 /** The variables every service reads (docs/conventions.md). */
 export function baseServiceConfigShape(serviceName: string, defaultPort: number) {
@@ -230,10 +347,17 @@ export function baseServiceConfigShape(serviceName: string, defaultPort: number)
     HTTP_HOST: stringField({ default: '127.0.0.1' }),
     HTTP_PORT: portField(defaultPort),
     LOG_LEVEL: enumField(LOG_LEVELS, { default: 'info' }),
-    KAFKA_BROKERS: hostPortListField({ default: DEFAULT_KAFKA_BROKERS }),
+    KAFKA_BROKERS: hostPortListField({
+      default: DEFAULT_KAFKA_BROKERS,
+      development: { what: "the local stack's Kafka broker" },
+    }),
     KAFKA_CLIENT_ID: stringField({ default: serviceName }),
-    SCHEMA_REGISTRY_URL: urlField(['http', 'https'], { default: DEFAULT_SCHEMA_REGISTRY_URL }),
+    SCHEMA_REGISTRY_URL: urlField(['http', 'https'], {
+      default: DEFAULT_SCHEMA_REGISTRY_URL,
+      development: { what: "the local stack's schema registry" },
+    }),
     SHUTDOWN_TIMEOUT_MS: durationMsField(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    BGS_DEV_DEFAULTS: devDefaultsField,
   };
 }
 
@@ -268,9 +392,17 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): ConfigIssue {
 /**
  * Validates `env` against `schema` once and returns the typed configuration.
  * Throws a `ConfigError` naming every bad or missing variable; secret values are never shown.
+ * Under `NODE_ENV=production` it also refuses, naming each, the variables that hold a
+ * development value, unless `BGS_DEV_DEFAULTS=allow`.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
   const result = schema.safeParse(env);
-  if (result.success) return Object.freeze(result.data) as z.output<S>;
-  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, env)));
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, env)));
+  }
+  if (developmentDefaultsRefused(env)) {
+    const found = developmentValuesIn(schema, result.data);
+    if (found.length > 0) throw new ConfigError(developmentIssues(found, env));
+  }
+  return Object.freeze(result.data) as z.output<S>;
 }

@@ -1,5 +1,6 @@
 export * from './config';
 export * from './logger';
+export * from './personal-data';
 export * from './metrics';
 export * from './ops-server';
 export * from './lifecycle';

@@ -64,17 +64,70 @@ describe('createLogger', () => {
     expect(entry.attempts).toEqual([{ refreshToken: '[REDACTED]' }, { ok: true }]);
   });
 
-  it('masks e-mail addresses and URL credentials in the message and nested strings', () => {
+  it('masks e-mail addresses, phone numbers and URL credentials in the message and nested strings', () => {
     const { logger, entries } = captureLogs();
     logger.warn('bounce for jane.doe@example.com', {
-      person: { emails: ['x@acme.co.uk', 'no email here'] },
+      person: { emails: ['x@acme.co.uk', 'no email here'], phone: '+1 415 555 0142' },
+      contacts: [{ reply: '{"email":"ada@harborbank.io","phone":"(415) 555-0100"}' }],
       dsn: 'postgres://bgs_app:hunter2@db.example.com:5432/buyergroups',
     });
     expect(entries[0]).toMatchObject({
-      message: 'bounce for j***@example.com',
-      person: { emails: ['x***@acme.co.uk', 'no email here'] },
+      message: 'bounce for [email]',
+      person: { emails: ['[email]', 'no email here'], phone: '[phone]' },
+      contacts: [{ reply: '{"email":"[email]","phone":"[phone]"}' }],
       dsn: 'postgres://bgs_app:***@db.example.com:5432/buyergroups',
     });
+  });
+
+  it('leaves ids, offsets, timestamps, UUIDs, durations and ports as they are', () => {
+    const { logger, lines, entries } = captureLogs();
+    const meta = {
+      companyId: 'co-00042',
+      personId: 'p-00042-061',
+      position: '3:41',
+      offset: '1234567890',
+      failedAt: 1767225600000,
+      at: '2026-01-01T00:00:00.000Z',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      requestId: '123e4567-e89b-12d3-a456-426614174000',
+      durationMs: 1500,
+      listen: '127.0.0.1:58100',
+    };
+    logger.info('batch committed in 827 ms at offset 1234567890', meta);
+    expect(entries[0]).toMatchObject({
+      message: 'batch committed in 827 ms at offset 1234567890',
+      ...meta,
+    });
+    expect(lines[0]).not.toContain('[phone]');
+    expect(lines[0]).not.toContain('[email]');
+  });
+
+  it('masks personal data in errors: message, stack and cause, however they are logged', () => {
+    const { logger, lines, entries } = captureLogs();
+    const cause = new Error('reply for +1 415 555 0142 was malformed');
+    const error = new Error('no contact for ada@harborbank.io', { cause });
+    logger.error(error);
+    logger.error('enrich failed', { error });
+    logger.error('enrich failed', error);
+    logger.error('all attempts failed', {
+      error: new AggregateError([new Error('first: bob@example.com')], 'every provider failed'),
+    });
+
+    for (const line of lines) {
+      expect(line).not.toContain('ada@harborbank.io');
+      expect(line).not.toContain('415 555 0142');
+      expect(line).not.toContain('bob@example.com');
+    }
+    expect(entries[0]).toMatchObject({ message: 'no contact for [email]' });
+    expect(String(entries[0]?.stack)).toContain('Error: no contact for [email]');
+    expect(entries[1]?.error).toMatchObject({
+      message: 'no contact for [email]',
+      cause: { message: 'reply for [phone] was malformed' },
+    });
+    expect(String((entries[1]?.error as { stack?: unknown }).stack)).toContain(
+      'no contact for [email]',
+    );
+    expect(entries[3]?.error).toMatchObject({ errors: [{ message: 'first: [email]' }] });
   });
 
   it("does not modify the caller's objects", () => {
@@ -94,7 +147,7 @@ describe('createLogger', () => {
     const entry = entries[0] as Record<string, Record<string, unknown>>;
     expect(entry.error).toMatchObject({
       name: 'Error',
-      message: 'connect to a***@b.example.com failed',
+      message: 'connect to [email] failed',
       code: 'E1',
     });
     expect(String(entry.error?.stack)).toContain('logger.test.ts');
@@ -120,9 +173,12 @@ describe('redact', () => {
 
 describe('maskString', () => {
   it.each([
-    ['j.doe+tag@example.com', 'j***@example.com'],
-    ['write to A@B.IO or c@d.org', 'write to A***@B.IO or c***@d.org'],
+    ['j.doe+tag@example.com', '[email]'],
+    ['write to A@B.IO or c@d.org', 'write to [email] or [email]'],
+    ['text +44 20 7946 0958', 'text [phone]'],
     ['amqp://user:p@ss@host/vhost', 'amqp://user:***@host/vhost'],
+    // the password goes first, so no part of it is left beside an [email]
+    ['postgres://app:s3cret@db.example.com/x', 'postgres://app:***@db.example.com/x'],
     ['nothing to see', 'nothing to see'],
   ])('%s -> %s', (input, expected) => {
     expect(maskString(input)).toBe(expected);

@@ -1,10 +1,13 @@
 /**
  * Structured logging: one JSON object per line on stdout, with `service` and `timestamp`,
- * secrets redacted and e-mail addresses masked before anything is written.
+ * secrets redacted and personal data (e-mail addresses, phone numbers) masked before anything
+ * is written: in the message and in every string of the metadata, at any depth, error
+ * messages, stacks and causes included (docs/personal-data.md).
  */
 import winston from 'winston';
 import type { Logger } from 'winston';
 import { redactUrlCredentials } from './config';
+import { maskPersonalData } from './personal-data';
 
 export type { Logger };
 
@@ -13,12 +16,12 @@ export const REDACTED = '[REDACTED]';
 /** Keys whose values are never logged, at any depth. */
 export const SENSITIVE_KEY = /secret|password|token|signature|authorization|api[-_]?key|cookie/i;
 
-const EMAIL =
-  /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
-
-/** `jane.doe@example.com` → `j***@example.com`; URL credentials → `user:***@`. */
+/**
+ * URL credentials → `user:***@`, then e-mail addresses → `[email]` and phone numbers →
+ * `[phone]`. Credentials go first, so a password is never read as half of an address.
+ */
 export function maskString(value: string): string {
-  return redactUrlCredentials(value).replace(EMAIL, '$1***@$2');
+  return maskPersonalData(redactUrlCredentials(value));
 }
 
 const MAX_DEPTH = 12;
@@ -58,6 +61,8 @@ function errorToObject(error: Error): Record<string, unknown> {
     message: error.message,
     ...(error.stack !== undefined ? { stack: error.stack } : {}),
     ...(error.cause !== undefined ? { cause: error.cause } : {}),
+    // not enumerable, so not in the spread: the inner errors of Promise.any and the like
+    ...(error instanceof AggregateError ? { errors: error.errors } : {}),
   };
 }
 

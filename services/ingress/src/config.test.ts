@@ -6,6 +6,7 @@ const required = { WEBHOOK_SOURCES_FILE: '/etc/bgs/webhook-sources.json' };
 describe('ingress configSchema', () => {
   it('reads exactly the documented variables', () => {
     expect(Object.keys(configSchema.shape).sort()).toEqual([
+      'BGS_DEV_DEFAULTS',
       'CLAIM_TIMEOUT_MS',
       'DATABASE_URL',
       'HTTP_HOST',
@@ -51,6 +52,14 @@ describe('ingress configSchema', () => {
   it('has no default for the sources file: production must never fall back to development secrets', () => {
     expect(() => loadConfig(configSchema, {})).toThrow(ConfigError);
     expect(() => loadConfig(configSchema, {})).toThrow('WEBHOOK_SOURCES_FILE');
+  });
+
+  it('refuses to start in production on the local stack defaults, unless told to allow them', () => {
+    const production = { ...required, NODE_ENV: 'production' };
+    expect(() => loadConfig(configSchema, production)).toThrow(/DATABASE_URL: is not set/);
+    expect(() =>
+      loadConfig(configSchema, { ...production, BGS_DEV_DEFAULTS: 'allow' }),
+    ).not.toThrow();
   });
 
   it('bounds the body limit', () => {

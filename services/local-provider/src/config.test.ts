@@ -44,6 +44,23 @@ describe('local-provider config', () => {
     expect(message).not.toContain('sk-very-secret');
   });
 
+  it('refuses its development key and the stack database password in production', () => {
+    const production = { NODE_ENV: 'production' };
+    expect(() => loadConfig(configSchema, production)).toThrow(
+      /DATABASE_URL: is not set.*PROVIDER_API_KEY: is not set/,
+    );
+    expect(
+      loadConfig(configSchema, {
+        ...production,
+        DATABASE_URL: 'postgres://provider:s3cret@db.prod/buyergroups',
+        PROVIDER_API_KEY: 'a-real-key',
+      }).PROVIDER_API_KEY,
+    ).toBe('a-real-key');
+    expect(loadConfig(configSchema, { ...production, BGS_DEV_DEFAULTS: 'allow' })).toMatchObject({
+      PROVIDER_API_KEY: 'local-provider-key',
+    });
+  });
+
   it('ignores the Kafka variables the stack passes every service', () => {
     const config = loadConfig(configSchema, { KAFKA_BROKERS: '127.0.0.1:59092' });
     expect(config).not.toHaveProperty('KAFKA_BROKERS');

@@ -10,12 +10,10 @@ import {
 export const SERVICE_NAME = 'local-provider';
 export const DEFAULT_PORT = 58104;
 
-// The shared HTTP/logging/shutdown variables; this service talks to no Kafka, so it takes
-// none of the Kafka ones.
-const { HTTP_HOST, HTTP_PORT, LOG_LEVEL, SHUTDOWN_TIMEOUT_MS } = baseServiceConfigShape(
-  SERVICE_NAME,
-  DEFAULT_PORT,
-);
+// The shared HTTP/logging/shutdown variables and the development-defaults opt-in; this service
+// talks to no Kafka, so it takes none of the Kafka ones.
+const { HTTP_HOST, HTTP_PORT, LOG_LEVEL, SHUTDOWN_TIMEOUT_MS, BGS_DEV_DEFAULTS } =
+  baseServiceConfigShape(SERVICE_NAME, DEFAULT_PORT);
 
 /** A fraction from 0 to 1 (e.g. `0.2`). */
 const fractionField = (defaultValue: number) =>
@@ -35,9 +33,13 @@ export const configSchema = z.object({
   HTTP_PORT,
   LOG_LEVEL,
   SHUTDOWN_TIMEOUT_MS,
+  BGS_DEV_DEFAULTS,
   DATABASE_URL: databaseUrlField,
   /** The bearer token callers must present (the enricher's PROVIDER_API_KEY). */
-  PROVIDER_API_KEY: stringField({ default: 'local-provider-key' }),
+  PROVIDER_API_KEY: stringField({
+    default: 'local-provider-key',
+    development: { what: "the local provider's development key" },
+  }),
   /** Start-up faults, so a demo can run against a slow or flaky provider. */
   FAULT_LATENCY_MS: intField({ min: 0, max: 600_000, default: 0 }),
   FAULT_RATE: fractionField(0),

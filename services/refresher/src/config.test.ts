@@ -1,10 +1,11 @@
-import { loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig } from '@bgs/platform';
 import { configSchema } from './config';
 
 describe('refresher configSchema', () => {
   it('reads exactly the documented variables', () => {
     expect(Object.keys(configSchema.shape).sort()).toEqual([
       'BACKFILL_SNAPSHOTS',
+      'BGS_DEV_DEFAULTS',
       'DATABASE_URL',
       'HTTP_HOST',
       'HTTP_PORT',
@@ -25,6 +26,17 @@ describe('refresher configSchema', () => {
       KAFKA_CLIENT_ID: 'refresher',
       DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
       REFRESHER_STEPS: ['route', 'discover'],
+    });
+  });
+
+  it('refuses to start in production on the local stack defaults, unless told to allow them', () => {
+    const production = { NODE_ENV: 'production' };
+    expect(() => loadConfig(configSchema, production)).toThrow(ConfigError);
+    expect(() => loadConfig(configSchema, production)).toThrow(
+      /KAFKA_BROKERS: .*SCHEMA_REGISTRY_URL: .*DATABASE_URL: /,
+    );
+    expect(loadConfig(configSchema, { ...production, BGS_DEV_DEFAULTS: 'allow' })).toMatchObject({
+      DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
     });
   });
 });

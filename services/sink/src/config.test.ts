@@ -1,9 +1,10 @@
-import { loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig } from '@bgs/platform';
 import { configSchema } from './config';
 
 describe('sink configSchema', () => {
   it('reads exactly the documented variables', () => {
     expect(Object.keys(configSchema.shape).sort()).toEqual([
+      'BGS_DEV_DEFAULTS',
       'DATABASE_URL',
       'FAILPOINTS',
       'HTTP_HOST',
@@ -23,6 +24,15 @@ describe('sink configSchema', () => {
       KAFKA_CLIENT_ID: 'sink',
       DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
     });
+  });
+
+  it('refuses to start in production on the local stack defaults, unless told to allow them', () => {
+    const production = { NODE_ENV: 'production' };
+    expect(() => loadConfig(configSchema, production)).toThrow(ConfigError);
+    expect(() => loadConfig(configSchema, production)).toThrow(/DATABASE_URL: is not set/);
+    expect(() =>
+      loadConfig(configSchema, { ...production, BGS_DEV_DEFAULTS: 'allow' }),
+    ).not.toThrow();
   });
 });
 

@@ -1,5 +1,5 @@
 import { Stages } from '../kafka/topics';
-import { parseDeadLetterArgs } from './dead-letter-args';
+import { USAGE, parseDeadLetterArgs } from './dead-letter-args';
 
 describe('parseDeadLetterArgs', () => {
   it.each([
@@ -14,8 +14,19 @@ describe('parseDeadLetterArgs', () => {
           { partition: 2, offset: '17' },
           { partition: 0, offset: '0' },
         ],
+        reveal: false,
       },
     ],
+    [
+      ['show', 'sink', '--reveal', '3:41'],
+      { kind: 'show', stage: 'sink', positions: [{ partition: 3, offset: '41' }], reveal: true },
+    ],
+    [
+      ['show', 'sink', '3:41', '--reveal'],
+      { kind: 'show', stage: 'sink', positions: [{ partition: 3, offset: '41' }], reveal: true },
+    ],
+    [['help'], { kind: 'help' }],
+    [['--help'], { kind: 'help' }],
     [
       ['replay', 'sink', '5:007'],
       { kind: 'replay', stage: 'sink', positions: [{ partition: 5, offset: '7' }] },
@@ -31,6 +42,9 @@ describe('parseDeadLetterArgs', () => {
     [['list', 'sink', '1:2'], /list takes no positions/],
     [['replay', 'sink'], /needs at least one/],
     [['show', 'sink', '1-2'], /not a <partition>:<offset>: "1-2"/],
+    [['show', 'sink', '--reveal'], /show needs at least one/],
+    [['list', 'sink', '--reveal'], /--reveal is for show only/],
+    [['replay', 'sink', '--reveal', '1:2'], /--reveal is for show only/],
   ])('refuses %j with a reason and the usage', (args, reason) => {
     const parsed = parseDeadLetterArgs(args, Stages);
     expect(parsed.ok).toBe(false);
@@ -38,5 +52,12 @@ describe('parseDeadLetterArgs', () => {
       expect(parsed.error).toMatch(reason);
       expect(parsed.error).toContain('usage: dead-letters');
     }
+  });
+});
+
+describe('USAGE', () => {
+  it('says that personal data is masked unless --reveal is given', () => {
+    expect(USAGE).toContain('show <stage> [--reveal]');
+    expect(USAGE).toMatch(/mask e-mail addresses and phone numbers/);
   });
 });

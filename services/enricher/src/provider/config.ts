@@ -6,11 +6,20 @@ import { durationMsField, intField, stringField, urlField, z } from '@bgs/platfo
 import type { HttpProviderOptions } from './http-provider';
 
 export const DEFAULT_PROVIDER_BASE_URL = 'http://127.0.0.1:58104';
+/** The local provider's key (services/local-provider); compose sets it too. */
+export const DEVELOPMENT_PROVIDER_API_KEY = 'local-provider-key';
 
 export const providerConfigShape = {
-  PROVIDER_BASE_URL: urlField(['http', 'https'], { default: DEFAULT_PROVIDER_BASE_URL }),
+  /** Production refuses the defaults (the stack's local provider), unless BGS_DEV_DEFAULTS=allow. */
+  PROVIDER_BASE_URL: urlField(['http', 'https'], {
+    default: DEFAULT_PROVIDER_BASE_URL,
+    development: { what: "the local stack's provider" },
+  }),
   /** A secret: `loadConfig` never prints variables named *KEY*, and the logger redacts `apiKey`. */
-  PROVIDER_API_KEY: stringField({ default: 'local-provider-key' }),
+  PROVIDER_API_KEY: stringField({
+    default: DEVELOPMENT_PROVIDER_API_KEY,
+    development: { what: "the local provider's development key" },
+  }),
   /** Per attempt, reading the reply included. */
   PROVIDER_TIMEOUT_MS: intField({ min: 1, max: 600_000, default: 5_000 }),
   /** Attempts in all, the first included. */

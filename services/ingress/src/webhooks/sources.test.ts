@@ -1,7 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadSourcesFile, parseSources, SourceRegistry, SourcesConfigError } from './sources';
+import {
+  LOCAL_DEVELOPMENT_SECRETS,
+  loadSourcesFile,
+  parseSources,
+  SourceRegistry,
+  SourcesConfigError,
+} from './sources';
 
 const SECRET = 'a-secret-of-enough-length';
 
@@ -78,9 +84,44 @@ describe('loadSourcesFile', () => {
     );
   });
 
+  const shipped = path.resolve(__dirname, '../../../../deploy/local/webhook-sources.json');
+
   it('the shipped local sources file is valid', () => {
-    const shipped = path.resolve(__dirname, '../../../../deploy/local/webhook-sources.json');
     expect([...loadSourcesFile(shipped, {}).keys()].sort()).toEqual(['demo', 'hub', 'legacy']);
+  });
+
+  it('knows every secret of the shipped file as a local development secret', () => {
+    const secrets = [...loadSourcesFile(shipped, {}).values()].flatMap((s) => s.secrets);
+    expect([...secrets].sort()).toEqual([...LOCAL_DEVELOPMENT_SECRETS].sort());
+  });
+
+  it('refuses the local development secrets in production, naming where they are', () => {
+    const production = { NODE_ENV: 'production' };
+    let message = '';
+    try {
+      loadSourcesFile(shipped, production);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SourcesConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'sources.demo.secrets.0, sources.legacy.secrets.0, sources.hub.secrets.0',
+    );
+    expect(message).toContain('BGS_DEV_DEFAULTS=allow');
+    for (const secret of LOCAL_DEVELOPMENT_SECRETS) expect(message).not.toContain(secret);
+
+    // one taken from the environment is the same secret
+    const fromEnv = { sources: { v: { scheme: 'legacy-hmac', secrets: [{ env: 'V_SECRET' }] } } };
+    const leaked = { ...production, V_SECRET: 'local-development-only-legacy-secret' };
+    expect(() => parseSources(fromEnv, leaked)).toThrow('sources.v.secrets.0');
+    expect([
+      ...parseSources(fromEnv, { ...production, V_SECRET: 'a-real-production-secret' }).keys(),
+    ]).toEqual(['v']);
+  });
+
+  it('loads them in production with BGS_DEV_DEFAULTS=allow, as compose does', () => {
+    const allowed = { NODE_ENV: 'production', BGS_DEV_DEFAULTS: 'allow' };
+    expect([...loadSourcesFile(shipped, allowed).keys()].sort()).toEqual(['demo', 'hub', 'legacy']);
   });
 });
 

@@ -7,7 +7,7 @@
  * the provider switch, then remove the old one and reload again.
  */
 import { readFileSync } from 'node:fs';
-import { z } from '@bgs/platform';
+import { DEVELOPMENT_REFUSAL, developmentDefaultsRefused, z } from '@bgs/platform';
 import { SIGNATURE_SCHEMES, type SignatureScheme } from './signatures';
 import { EVENT_TYPES, type EventType } from './events';
 
@@ -63,7 +63,30 @@ export class SourcesConfigError extends Error {
 
 const DEFAULT_RATE = { perSecond: 1000 } as const;
 
-/** Validates the declaration and resolves secrets from `env`. Error messages never hold a secret. */
+/**
+ * The secrets of deploy/local/webhook-sources.json, which the README and the tests publish:
+ * production refuses them wherever they come from (inline or an environment variable), unless
+ * BGS_DEV_DEFAULTS=allow. A test keeps this list in step with the file.
+ */
+export const LOCAL_DEVELOPMENT_SECRETS: readonly string[] = [
+  'whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1zdGFuZGFyZC13ZWJob29rcw==',
+  'local-development-only-legacy-secret',
+  'local-development-only-github-secret',
+];
+
+/** Where (`sources.<name>.secrets.<i>`) the declaration uses a local development secret. */
+export function developmentSecretsIn(sources: ReadonlyMap<string, WebhookSource>): string[] {
+  return [...sources.values()].flatMap((source) =>
+    source.secrets.flatMap((secret, index) =>
+      LOCAL_DEVELOPMENT_SECRETS.includes(secret) ? [`sources.${source.name}.secrets.${index}`] : [],
+    ),
+  );
+}
+
+/**
+ * Validates the declaration and resolves secrets from `env`. Error messages never hold a secret.
+ * In production (`NODE_ENV=production` in `env`) the local development secrets are refused.
+ */
 export function parseSources(
   raw: unknown,
   env: Readonly<Record<string, string | undefined>>,
@@ -96,6 +119,13 @@ export function parseSources(
       rateLimit: declared.rateLimit ?? DEFAULT_RATE,
       ...(declared.description ? { description: declared.description } : {}),
     });
+  }
+  const development = developmentDefaultsRefused(env) ? developmentSecretsIn(sources) : [];
+  if (development.length > 0) {
+    throw new SourcesConfigError(
+      file,
+      `${development.join(', ')}: the local stack's webhook secrets; ${DEVELOPMENT_REFUSAL}`,
+    );
   }
   return sources;
 }
