@@ -4,8 +4,9 @@
  * of it by the platform's ops server.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createApiRouter, ShuttingDownError, type ApiRouterOptions } from './api-routes';
+import { createApiRouter, type ApiRouterOptions } from './api-routes';
 import { createControlRouter } from './control-routes';
+import { errorAnswer } from './errors';
 
 export type LocalProviderAppOptions = ApiRouterOptions;
 
@@ -24,7 +25,7 @@ export function createLocalProviderApp(options: LocalProviderAppOptions): expres
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const answer = errorAnswer(error);
-    if (answer.status >= 500 && !(error instanceof ShuttingDownError)) {
+    if (answer.status >= 500) {
       logger.error('request failed', {
         method: req.method,
         path: req.path,
@@ -36,25 +37,4 @@ export function createLocalProviderApp(options: LocalProviderAppOptions): expres
   });
 
   return app;
-}
-
-function errorAnswer(error: unknown): { status: number; body: Record<string, string> } {
-  if (error instanceof ShuttingDownError) {
-    return { status: 503, body: { error: 'shutting_down' } };
-  }
-  const { type, status } = (typeof error === 'object' && error !== null ? error : {}) as {
-    type?: unknown;
-    status?: unknown;
-  };
-  if (type === 'entity.parse.failed') {
-    return { status: 400, body: { error: 'invalid_request', reason: 'body: not valid JSON' } };
-  }
-  if (type === 'entity.too.large') {
-    return { status: 413, body: { error: 'payload_too_large', reason: 'body: too large' } };
-  }
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, body: { error: 'bad_request', reason: 'the request could not be read' } };
-  }
-  // The directory (Postgres) failing: a 5xx, so callers retry with the same key.
-  return { status: 500, body: { error: 'internal_error' } };
 }

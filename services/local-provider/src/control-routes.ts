@@ -6,7 +6,9 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'winston';
+import { describeError } from '@bgs/platform';
 import { describeIssue } from './contract';
+import { STORE_UNAVAILABLE } from './errors';
 import { faultPatchSchema, type FaultInjector } from './faults';
 import type { Ledger } from './ledger';
 
@@ -43,15 +45,32 @@ export function createControlRouter({
     res.json(settings);
   });
 
-  router.post('/reset', (_req: Request, res: Response) => {
-    const settings = faults.reset();
-    ledger.reset();
-    logger.info('faults and counters reset', { event: 'control_reset' });
-    res.json({ faults: settings, stats: ledger.stats() });
+  // The counts live in the ledger's store: while it is down, a 503 rather than made-up zeros.
+  const unavailable = (res: Response, error: unknown): void => {
+    logger.warn('ledger unavailable to the control API', { error: describeError(error) });
+    res
+      .status(STORE_UNAVAILABLE.status)
+      .set('retry-after', String(STORE_UNAVAILABLE.retryAfterSeconds))
+      .json(STORE_UNAVAILABLE.body);
+  };
+
+  router.post('/reset', async (_req: Request, res: Response) => {
+    try {
+      await ledger.reset();
+      const settings = faults.reset();
+      logger.info('faults and counters reset', { event: 'control_reset' });
+      res.json({ faults: settings, stats: await ledger.stats() });
+    } catch (error) {
+      unavailable(res, error);
+    }
   });
 
-  router.get('/stats', (_req: Request, res: Response) => {
-    res.json(ledger.stats());
+  router.get('/stats', async (_req: Request, res: Response) => {
+    try {
+      res.json(await ledger.stats());
+    } catch (error) {
+      unavailable(res, error);
+    }
   });
 
   return router;

@@ -1,111 +1,134 @@
-import { Ledger } from './ledger';
-import { LruMap } from './lru';
+import { createHash } from 'node:crypto';
+import {
+  KEY_REUSED_STATUS,
+  PRICE_USD,
+  answeredRecord,
+  classifyOutcome,
+  isWellFormed,
+  paidCallRecord,
+  peopleDigest,
+  requestDigest,
+  type PaidCall,
+} from './ledger';
 
-describe('LruMap', () => {
-  it('forgets the least recently used entry beyond its limit', () => {
-    const map = new LruMap<string, number>(2);
-    map.set('a', 1);
-    map.set('b', 2);
-    map.get('a');
-    map.set('c', 3);
-    expect(map.toEntries()).toEqual([
-      ['a', 1],
-      ['c', 3],
-    ]);
-    expect(map.size).toBe(2);
+const at = new Date('2026-01-01T00:00:00Z');
+
+const call: PaidCall = {
+  receivedAt: at,
+  operation: 'enrich',
+  idempotencyKey: 'enrich:c-1:abc',
+  companyId: 'c-1',
+  peopleDigest: peopleDigest(['p-1']),
+  requestDigest: 'digest',
+  costUsd: PRICE_USD.enrich,
+};
+
+describe('peopleDigest', () => {
+  it('is the sha256 hex of the JSON array of the sorted person ids', () => {
+    expect(peopleDigest(['p-2', 'p-1'])).toBe(
+      createHash('sha256').update('["p-1","p-2"]').digest('hex'),
+    );
+  });
+
+  it('does not depend on the order sent, only on the people', () => {
+    expect(peopleDigest(['b', 'a', 'c'])).toBe(peopleDigest(['c', 'b', 'a']));
+    expect(peopleDigest(['a', 'b'])).not.toBe(peopleDigest(['a', 'b', 'c']));
+    expect(peopleDigest([])).toBe(createHash('sha256').update('[]').digest('hex'));
+  });
+
+  it('cannot be fooled by ids that join into the same text', () => {
+    expect(peopleDigest(['a,b'])).not.toBe(peopleDigest(['a', 'b']));
+    expect(peopleDigest(['a\nb'])).not.toBe(peopleDigest(['a', 'b']));
+  });
+
+  it('sorts by code unit, as the enricher does, not by locale', () => {
+    expect(peopleDigest(['b', 'B', 'a'])).toBe(
+      createHash('sha256').update('["B","a","b"]').digest('hex'),
+    );
   });
 });
 
-describe('Ledger', () => {
-  it('produces and bills once per key, replaying the first reply', async () => {
-    const ledger = new Ledger();
-    const produce = jest.fn(async () => ({ n: 1 }));
-    expect(await ledger.once('k', 'enrich', 'f', produce)).toEqual({
-      kind: 'fresh',
-      reply: { n: 1 },
-    });
-    expect(await ledger.once('k', 'enrich', 'f', produce)).toEqual({
-      kind: 'replayed',
-      reply: { n: 1 },
-    });
-    expect(produce).toHaveBeenCalledTimes(1);
-    expect(ledger.stats()).toMatchObject({
-      billableCalls: 1,
-      billableByOperation: { enrich: 1, research: 0 },
-    });
+describe('requestDigest', () => {
+  const request = {
+    companyId: 'c-1',
+    people: [{ personId: 'p-1', fullName: 'Ada', title: null, department: null }],
+  };
+
+  it('tells the operation and any change of the body apart', () => {
+    expect(requestDigest('enrich', request)).toBe(requestDigest('enrich', { ...request }));
+    expect(requestDigest('enrich', request)).not.toBe(requestDigest('research', request));
+    expect(requestDigest('enrich', request)).not.toBe(
+      requestDigest('enrich', { ...request, companyId: 'c-2' }),
+    );
+  });
+});
+
+describe('classifyOutcome', () => {
+  it('calls an injected answer a fault, whatever its status', () => {
+    expect(classifyOutcome({ status: 503, injected: true })).toBe('fault');
+    expect(classifyOutcome({ status: 429, injected: true })).toBe('fault');
+    expect(classifyOutcome({ status: 200, injected: true })).toBe('fault');
   });
 
-  it('lets concurrent repeats of a key wait for the first instead of producing again', async () => {
-    const ledger = new Ledger();
-    let release!: (value: unknown) => void;
-    const produce = jest.fn(() => new Promise((resolve) => (release = resolve)));
-    const first = ledger.once('k', 'research', 'f', produce);
-    const second = ledger.once('k', 'research', 'f', produce);
-    release({ done: true });
-    expect(await first).toEqual({ kind: 'fresh', reply: { done: true } });
-    expect(await second).toEqual({ kind: 'replayed', reply: { done: true } });
-    expect(produce).toHaveBeenCalledTimes(1);
-    expect(ledger.stats().billableCalls).toBe(1);
+  it('calls other 4xx rejected and other 5xx error', () => {
+    expect(classifyOutcome({ status: 400, injected: false })).toBe('rejected');
+    expect(classifyOutcome({ status: 401, injected: false })).toBe('rejected');
+    expect(classifyOutcome({ status: KEY_REUSED_STATUS, injected: false })).toBe('rejected');
+    expect(classifyOutcome({ status: 500, injected: false })).toBe('error');
+    expect(classifyOutcome({ status: 503, injected: false })).toBe('error');
   });
 
-  it('neither keeps nor bills a failed call, so a retry with the key tries again', async () => {
-    const ledger = new Ledger();
-    await expect(
-      ledger.once('k', 'enrich', 'f', () => Promise.reject(new Error('db down'))),
-    ).rejects.toThrow('db down');
-    expect(ledger.stats().billableCalls).toBe(0);
-    expect(await ledger.once('k', 'enrich', 'f', async () => 'ok')).toEqual({
-      kind: 'fresh',
-      reply: 'ok',
-    });
+  it("bills only the ledger's first reply", () => {
+    expect(classifyOutcome({ status: 200, injected: false, ledger: 'fresh' })).toBe('billed');
+    expect(classifyOutcome({ status: 200, injected: false, ledger: 'replayed' })).toBe('replayed');
   });
 
-  it('refuses a key reused for another operation or another request', async () => {
-    const ledger = new Ledger();
-    await ledger.once('k', 'enrich', 'f', async () => 'ok');
-    expect(await ledger.once('k', 'research', 'f', async () => 'x')).toEqual({
-      kind: 'conflict',
+  it('refuses a success that is neither a ledger reply nor a fault', () => {
+    expect(() => classifyOutcome({ status: 200, injected: false })).toThrow(/neither/);
+  });
+});
+
+describe('request log rows', () => {
+  it('costs the price on the first reply only', () => {
+    expect(paidCallRecord(call, 'fresh')).toEqual({
+      receivedAt: at,
       operation: 'enrich',
+      idempotencyKey: 'enrich:c-1:abc',
+      companyId: 'c-1',
+      peopleDigest: call.peopleDigest,
+      status: 200,
+      outcome: 'billed',
+      costUsd: 2.4,
     });
-    expect(await ledger.once('k', 'enrich', 'other', async () => 'x')).toEqual({
-      kind: 'conflict',
-      operation: 'enrich',
+    expect(paidCallRecord(call, 'replayed')).toMatchObject({
+      status: 200,
+      outcome: 'replayed',
+      costUsd: 0,
     });
-    expect(ledger.stats().billableCalls).toBe(1);
+    expect(paidCallRecord(call, 'conflict')).toMatchObject({
+      status: 409,
+      outcome: 'rejected',
+      costUsd: 0,
+    });
   });
 
-  it('counts requests per key, and keeps only the newest keys', async () => {
-    const ledger = new Ledger({ replies: 10, keys: 2 });
-    for (const key of ['a', 'b', 'c']) {
-      ledger.countKeyRequest(key, 'enrich');
-      ledger.countKeyRequest(key, 'enrich');
-      await ledger.once(key, 'enrich', 'f', async () => key);
-    }
-    expect(ledger.stats().byKey).toEqual({
-      b: { operation: 'enrich', billed: 1, requests: 2 },
-      c: { operation: 'enrich', billed: 1, requests: 2 },
+  it("logs the handler's answers unbilled, with only the row's fields", () => {
+    const row = answeredRecord(call, { status: 503, injected: true });
+    expect(row).toEqual({
+      ...paidCallRecord(call, 'fresh'),
+      status: 503,
+      outcome: 'fault',
+      costUsd: 0,
     });
-    expect(ledger.stats().billableCalls).toBe(3);
+    expect(row).not.toHaveProperty('requestDigest');
   });
 
-  it('bounds the remembered replies; a forgotten key is billed again', async () => {
-    const ledger = new Ledger({ replies: 1, keys: 10 });
-    await ledger.once('a', 'enrich', 'f', async () => 1);
-    await ledger.once('b', 'enrich', 'f', async () => 2);
-    expect((await ledger.once('a', 'enrich', 'f', async () => 1)).kind).toBe('fresh');
-    expect(ledger.stats().billableCalls).toBe(3);
-  });
-
-  it('reset clears counters and remembered replies', async () => {
-    const ledger = new Ledger();
-    ledger.countRequest();
-    await ledger.once('a', 'enrich', 'f', async () => 1);
-    ledger.reset();
-    expect(ledger.stats()).toEqual({
-      requests: 0,
-      billableCalls: 0,
-      billableByOperation: { enrich: 0, research: 0 },
-      byKey: {},
-    });
+  it('counts a request as well-formed only when its people were read', () => {
+    expect(isWellFormed(paidCallRecord(call, 'fresh'))).toBe(true);
+    const refused = answeredRecord(
+      { ...call, companyId: null, peopleDigest: null },
+      { status: 400, injected: false },
+    );
+    expect(isWellFormed(refused)).toBe(false);
   });
 });

@@ -8,7 +8,9 @@ export type ApiOutcome =
   | 'conflict'
   | 'injected_failure'
   | 'injected_malformed'
-  | 'error';
+  | 'error'
+  /** The request log could not be written (Postgres down): 503, nothing billed. */
+  | 'unavailable';
 
 export interface LocalProviderMetrics {
   readonly requests: Counter<'operation' | 'outcome'>;

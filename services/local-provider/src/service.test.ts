@@ -1,7 +1,15 @@
 import { Writable } from 'node:stream';
 import { createLogger, type ServiceResource } from '@bgs/platform';
 import type { PeopleDirectory } from './directory';
+import {
+  LedgerUnavailableError,
+  peopleDigest,
+  type LedgerOutcome,
+  type PaidCall,
+  type RequestRecord,
+} from './ledger';
 import { createMemoryDirectory } from './memory-directory';
+import { MemoryLedger } from './memory-ledger';
 import { startLocalProvider, type LocalProviderSettings } from './service';
 
 const API_KEY = 'test-provider-key';
@@ -54,15 +62,41 @@ const silentLogger = () =>
     stream: new Writable({ write: (_chunk, _encoding, callback) => callback() }),
   });
 
+/** A memory ledger whose store can be switched off, as Postgres going down would. */
+class SwitchableLedger extends MemoryLedger {
+  down = false;
+
+  override async once(call: PaidCall, produce: () => Promise<unknown>): Promise<LedgerOutcome> {
+    if (this.down) throw new LedgerUnavailableError('connection refused');
+    return super.once(call, produce);
+  }
+
+  override async record(entry: RequestRecord): Promise<void> {
+    if (this.down) throw new LedgerUnavailableError('connection refused');
+    return super.record(entry);
+  }
+
+  override async stats(): ReturnType<MemoryLedger['stats']> {
+    if (this.down) throw new LedgerUnavailableError('connection refused');
+    return super.stats();
+  }
+}
+
 interface Running {
   readonly url: (path: string) => string;
+  readonly ledger: SwitchableLedger;
   stop(): Promise<void>;
 }
 
 async function start(
   overrides: Partial<LocalProviderSettings> = {},
-  connections: { directory?: PeopleDirectory; resources?: ServiceResource[] } = {},
+  connections: {
+    directory?: PeopleDirectory;
+    resources?: ServiceResource[];
+    ledger?: SwitchableLedger;
+  } = {},
 ): Promise<Running> {
+  const ledger = connections.ledger ?? new SwitchableLedger();
   const started = await startLocalProvider(
     {
       HTTP_HOST: '127.0.0.1',
@@ -76,11 +110,13 @@ async function start(
     {
       logger: silentLogger(),
       directory: connections.directory ?? directory,
+      ledger,
       resources: connections.resources ?? [],
     },
   );
   return {
     url: (path) => `http://127.0.0.1:${started.port}${path}`,
+    ledger,
     stop: async () => {
       for (const part of [...started.parts].reverse()) await part.stop();
     },
@@ -359,6 +395,92 @@ describe('local provider over HTTP', () => {
         byKey: {},
       });
       expect((await enrich('key-1')).status).toBe(200);
+      // The replies are kept: a key answered before a reset is replayed, not billed again.
+      await control('/reset', {});
+      const again = await enrich('key-1');
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await stats()).toMatchObject({ billableCalls: 0 });
+    });
+  });
+
+  describe('request log', () => {
+    const rows = (): Pick<RequestRecord, 'idempotencyKey' | 'status' | 'outcome'>[] =>
+      provider.ledger
+        .records()
+        .map(({ idempotencyKey, status, outcome }) => ({ idempotencyKey, status, outcome }));
+
+    it('writes one row per answered request that carries a key, with its outcome', async () => {
+      expect((await post('/v1/research', body, { authorization: undefined })).status).toBe(401);
+      expect((await enrich('k-invalid', { people: [] })).status).toBe(400);
+      expect(
+        (await post('/v1/research', '{"companyId":', { 'idempotency-key': 'k-json' })).status,
+      ).toBe(400);
+      await control('/faults', { failNext: { count: 1, status: 503 }, malformedNext: 1 });
+      expect((await enrich('k-1')).status).toBe(503);
+      expect((await enrich('k-1')).status).toBe(200); // malformed
+      expect((await enrich('k-1')).status).toBe(200);
+      expect((await enrich('k-1')).status).toBe(200);
+      expect((await research('k-1')).status).toBe(409);
+      expect(rows()).toEqual([
+        { idempotencyKey: 'key-1', status: 401, outcome: 'rejected' },
+        { idempotencyKey: 'k-invalid', status: 400, outcome: 'rejected' },
+        { idempotencyKey: 'k-json', status: 400, outcome: 'rejected' },
+        { idempotencyKey: 'k-1', status: 503, outcome: 'fault' },
+        { idempotencyKey: 'k-1', status: 200, outcome: 'fault' },
+        { idempotencyKey: 'k-1', status: 200, outcome: 'billed' },
+        { idempotencyKey: 'k-1', status: 200, outcome: 'replayed' },
+        { idempotencyKey: 'k-1', status: 409, outcome: 'rejected' },
+      ]);
+      const records = provider.ledger.records();
+      // Who and what only once the body was read and valid; the price only on the bill.
+      expect(
+        records.slice(0, 3).every((r) => r.companyId === null && r.peopleDigest === null),
+      ).toBe(true);
+      expect(records[5]).toMatchObject({
+        operation: 'enrich',
+        companyId: 'c-1',
+        peopleDigest: peopleDigest(['p-1', 'p-2']),
+        costUsd: 2.4,
+      });
+      expect(records[5]?.receivedAt).toBeInstanceOf(Date);
+      expect(records.filter((r) => r.costUsd > 0)).toHaveLength(1);
+    });
+
+    it('logs a 5xx that was not injected as an error, and nothing for a request without a key', async () => {
+      const failing: PeopleDirectory = { lookup: () => Promise.reject(new Error('db down')) };
+      await provider.stop();
+      provider = await start({}, { directory: failing });
+      expect((await enrich('k-db')).status).toBe(500);
+      expect((await post('/v1/research', body, { 'idempotency-key': undefined })).status).toBe(400);
+      expect((await post('/v1/research', body, { 'idempotency-key': 'bad key' })).status).toBe(400);
+      expect(rows()).toEqual([{ idempotencyKey: 'k-db', status: 500, outcome: 'error' }]);
+    });
+
+    it('answers 503 with Retry-After, billing and keeping nothing, while the log cannot be written', async () => {
+      provider.ledger.down = true;
+      for (const response of [
+        await enrich('k-down'),
+        await enrich('k-down', { people: 'everyone' }),
+        await post('/v1/research', body, { authorization: 'Bearer wrong' }),
+      ]) {
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toBe('1');
+        expect(await response.json()).toMatchObject({ error: 'unavailable' });
+      }
+      const stalled = await control('/stats');
+      expect(stalled.status).toBe(503);
+      expect(stalled.headers.get('retry-after')).toBe('1');
+
+      provider.ledger.down = false;
+      const retried = await enrich('k-down');
+      expect(retried.status).toBe(200);
+      expect(retried.headers.get('idempotent-replayed')).toBe('false');
+      expect(rows()).toEqual([{ idempotencyKey: 'k-down', status: 200, outcome: 'billed' }]);
+      const metrics = await (await fetch(provider.url('/metrics'))).text();
+      expect(metrics).toMatch(
+        /^bgs_local_provider_requests_total\{operation="enrich",outcome="unavailable",service="local-provider"\} 2$/m,
+      );
     });
   });
 
@@ -387,11 +509,8 @@ describe('local provider over HTTP', () => {
     it('cuts injected latency short on shutdown and answers 503', async () => {
       await control('/faults', { latencyMs: 60_000 });
       const pending = enrich('key-slow');
-      // The request has arrived once the stats count its key.
-      for (;;) {
-        const byKey = (await stats()).byKey as Record<string, unknown>;
-        if (byKey['key-slow']) break;
-      }
+      // The request has arrived once the stats count it (its key only once it is answered).
+      while ((await stats()).requests === 0) await new Promise((r) => setTimeout(r, 5));
       const stopped = provider.stop();
       const response = await pending;
       expect(response.status).toBe(503);

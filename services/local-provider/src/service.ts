@@ -1,6 +1,6 @@
 /**
  * Starts the local provider from its configuration and connections; resolves to its parts in
- * start order. main.ts passes the Postgres directory; tests pass an in-memory one.
+ * start order. main.ts passes the Postgres directory and ledger; tests pass in-memory ones.
  */
 import {
   cachedCheck,
@@ -15,7 +15,7 @@ import { createLocalProviderApp } from './app';
 import { SERVICE_NAME, type Config } from './config';
 import type { PeopleDirectory } from './directory';
 import { FaultInjector } from './faults';
-import { Ledger } from './ledger';
+import type { Ledger } from './ledger';
 import { createLocalProviderMetrics } from './metrics';
 
 export type LocalProviderSettings = Pick<
@@ -31,6 +31,8 @@ export type LocalProviderSettings = Pick<
 export interface LocalProviderConnections {
   readonly logger: Logger;
   readonly directory: PeopleDirectory;
+  /** Billing, idempotency and the request log. */
+  readonly ledger: Ledger;
   /** Opened by the caller; checked for readiness and stopped after the HTTP server. */
   readonly resources: readonly ServiceResource[];
 }
@@ -64,7 +66,7 @@ export async function startLocalProvider(
     apiKey: settings.PROVIDER_API_KEY,
     directory: connections.directory,
     faults,
-    ledger: new Ledger(),
+    ledger: connections.ledger,
     metrics: createLocalProviderMetrics(metrics.registry),
     logger,
     stopping: stopping.signal,
