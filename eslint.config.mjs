@@ -3,6 +3,34 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * The chaos checker proves the pipeline's guarantees from the outside: besides the schemas it
+ * may use the pure domain package and nothing else of ours (no runtime, no entities, no other
+ * tool), nor reach out of its folder by a relative path. One block per folder depth, as a
+ * relative path leaves the folder after as many `../` as the file is deep, plus one.
+ */
+const CHECKER_MESSAGE = 'the chaos checker shares no code with what it checks (only @bgs/domain)';
+const checkerImports = (depth) => ({
+  files: [`tools/chaos/src/checker/${'*/'.repeat(depth)}*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: ['@bgs/platform', '@bgs/db', '@bgs/provisioning', '@bgs/demo', '@bgs/bench'].map(
+          (name) => ({ name, message: CHECKER_MESSAGE }),
+        ),
+        patterns: [
+          { group: ['@bgs/*', '!@bgs/domain'], message: CHECKER_MESSAGE },
+          {
+            regex: `^(\\./)*(\\.\\./){${depth + 1}}`,
+            message: 'outside tools/chaos/src/checker: the checker shares no code with the rest',
+          },
+        ],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,5 +70,6 @@ export default tseslint.config(
       },
     },
   },
+  ...[0, 1, 2, 3].map(checkerImports),
   prettier,
 );

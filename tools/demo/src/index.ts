@@ -27,6 +27,8 @@ export { Workforce, type PersonState } from './traffic/workforce';
 
 // Webhooks: the body of a planned change, and how the pipeline names it among a group's origins.
 export { stampWebhookEvent, webhookRef } from './webhooks/event';
+export { signStandardWebhook } from './webhooks/sign';
+export { readWebhookSecret } from './webhooks/secret';
 
 // Watching the saved groups and matching them to the changes made.
 export { startWatcher, WATCHED_TOPICS, type Watcher } from './watch/watcher';
