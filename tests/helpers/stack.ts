@@ -23,6 +23,62 @@ export const stack = {
   adminDatabaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
 } as const;
 
+/** The stack's parts, in the order `up` starts them (deploy/local/stack). */
+export const stackParts = [
+  'postgres',
+  'kafka',
+  'registry',
+  'connect',
+  'local-provider',
+  'ingress',
+  'refresher',
+  'enricher',
+  'sink',
+] as const;
+export type StackPart = (typeof stackParts)[number];
+
+export type Service = 'ingress' | 'refresher' | 'enricher' | 'sink';
+
+const servicePorts: Record<Service, number> = {
+  ingress: env('BGS_INGRESS_PORT', 58100),
+  refresher: env('BGS_REFRESHER_PORT', 58101),
+  enricher: env('BGS_ENRICHER_PORT', 58102),
+  sink: env('BGS_SINK_PORT', 58103),
+};
+
+/** Where a service of the stack answers: its API and its /healthz, /readyz and /metrics. */
+export const serviceUrl = (service: Service): string => `http://127.0.0.1:${servicePorts[service]}`;
+
+/** The status a service answers on `path` (/healthz, /readyz), or `down` when nothing listens. */
+export async function serviceStatus(service: Service, path: string): Promise<number | 'down'> {
+  try {
+    const response = await fetch(`${serviceUrl(service)}${path}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 'down';
+  }
+}
+
+/**
+ * `bgs_stage_records_total{outcome}` as the service exports it on /metrics now (0 when it has
+ * counted none). A counter of the running process: it starts again at 0 when the service does.
+ */
+export async function stageRecords(service: Service, outcome: string): Promise<number> {
+  const response = await fetch(`${serviceUrl(service)}/metrics`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!response.ok) throw new Error(`${service} /metrics answered ${response.status}`);
+  let total = 0;
+  for (const line of (await response.text()).split('\n')) {
+    const sample = /^bgs_stage_records_total\{([^}]*)\} (\S+)$/.exec(line);
+    if (sample?.[1]?.split(',').includes(`outcome="${outcome}"`)) total += Number(sample[2]);
+  }
+  return total;
+}
+
 /** A name no other test run has used: topics, groups and subjects never collide. */
 export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -66,6 +122,31 @@ export async function stackCommand(...args: string[]): Promise<string> {
     timeout: 180_000,
   });
   return stdout;
+}
+
+/**
+ * Starts a stopped service without waiting for it to be ready. `stackCommand('start', ...)`
+ * waits until the service's /readyz answers 200 (the launcher's `wait_healthy`), which a
+ * service does not while a dependency it needs is down. The launcher defines its functions
+ * without running anything when sourced; `start_service` is the very step `start` takes before
+ * it waits. Liveness (/healthz) is the caller's to wait for.
+ */
+export async function startWithoutWaiting(service: Service): Promise<void> {
+  const launcher = path.join(repoRoot, 'deploy/local/stack');
+  // $0 must not be the launcher's path: sourced as its own $0, it would run its main.
+  await run('bash', ['-c', 'source "$1" && start_service "$2"', 'bgs-start', launcher, service], {
+    cwd: repoRoot,
+    timeout: 30_000,
+  });
+}
+
+/**
+ * Starts whatever part of the stack is stopped and waits until every part is healthy again
+ * (the launcher's own health checks; a service's is its /readyz), so a test that stopped a
+ * part never leaves it stopped for the next one, even when it fails.
+ */
+export async function restoreStack(): Promise<void> {
+  for (const part of stackParts) await stackCommand('start', part);
 }
 
 /** Fails fast, with the command to run, when the stack is not up. */

@@ -20,6 +20,12 @@ describe('classifyFailure', () => {
     ['a Postgres connection exception', withFields('connection failure', { code: '08006' })],
     ['a lost pg connection', new Error('Connection terminated unexpectedly')],
     ['an exhausted pg pool', new Error('timeout exceeded when trying to connect')],
+    [
+      'a transaction whose connection died under TypeORM',
+      withFields('Database connection provided by a query runner was already released', {
+        name: 'QueryRunnerProviderAlreadyReleasedError',
+      }),
+    ],
     ['a serialization conflict', withFields('could not serialize access', { code: '40001' })],
     [
       'a broker that is not there',

@@ -89,6 +89,12 @@ const KAFKA_TRANSIENT_NAMES = new Set([
   'KafkaJSNoBrokerAvailableError',
 ]);
 
+/**
+ * TypeORM's word for a transaction whose connection died under it (the sink saves through
+ * TypeORM): it carries neither a SQLSTATE nor a socket code.
+ */
+const LOST_CONNECTION_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError']);
+
 interface ErrorFields {
   readonly name?: unknown;
   readonly code?: unknown;
@@ -108,6 +114,7 @@ export function isUnavailability(error: unknown): boolean {
   if (typeof name === 'string') {
     // AbortSignal.timeout() firing on a fetch
     if (name === 'TimeoutError') return true;
+    if (LOST_CONNECTION_NAMES.has(name)) return true;
     if (KAFKA_TRANSIENT_NAMES.has(name)) return true;
     if (name.startsWith('KafkaJS') && retriable === true) return true;
   }
