@@ -71,4 +71,27 @@ describe('what an accepted delivery causes downstream', () => {
     ]);
     expect(observations).toEqual([]);
   });
+
+  it('a move also touches the companies its person was known to be in, the one joined last', () => {
+    const { touches } = deliveryEffects(
+      record({
+        eventId: 'evt-2',
+        eventType: 'person.company_change',
+        companyId: 'co-c',
+        previousCompanyId: 'co-a',
+        changes: [{ field: 'company', before: 'co-a', after: 'co-c' }],
+      }),
+      ['co-b', 'co-a'],
+    );
+    expect(touches.map((touch) => [touch.companyId, touch.triggeredBy])).toEqual([
+      ['co-a', 'webhook:demo:evt-2'],
+      ['co-b', 'webhook:demo:evt-2'],
+      ['co-c', 'webhook:demo:evt-2'],
+    ]);
+  });
+
+  it('a role change touches its company alone, wherever its person was known to be', () => {
+    const { touches } = deliveryEffects(record(), ['co-b']);
+    expect(touches.map((touch) => touch.companyId)).toEqual(['co-1']);
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * How a webhook leaves ingress: its record on `person-changes` (the log of accepted deliveries)
  * and, in the same Kafka request, its touches on `company-touches`, after what it reports is
- * recorded in Postgres. One home for all of it, shared by the router (a delivery as it arrives)
- * and the operator's replay (a delivery from the archive), so a replay is the same records with
- * one more header.
+ * recorded in Postgres (which also tells where a moved person was known to be, for the touches).
+ * One home for all of it, shared by the router (a delivery as it arrives) and the operator's
+ * replay (a delivery from the archive), so a replay is the same records with one more header.
  */
 import {
   createAvroSender,
@@ -14,7 +14,7 @@ import {
   type Producer,
   type SchemaCodec,
 } from '@bgs/platform';
-import { deliveryEffects } from './effects';
+import { deliveryObservations, deliveryTouches } from './effects';
 import type { ObservationStore } from './observations';
 
 /** `publish(key, record, headers)`: the key is the record's company id. */
@@ -33,8 +33,11 @@ export function createPersonChangePublisher(
   const sender = createAvroSender(deps);
   return {
     async publish(key, record, headers) {
-      const { touches, observations } = deliveryEffects(record);
-      await deps.observations.record(observations);
+      const known = await deps.observations.record(deliveryObservations(record));
+      const touches = deliveryTouches(
+        record,
+        record.personId === null ? [] : (known.get(record.personId) ?? []),
+      );
       await sender.send([
         { topic: Topics.personChanges, key, value: record, ...(headers ? { headers } : {}) },
         ...touches.map((touch) => ({
