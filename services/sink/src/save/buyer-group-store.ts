@@ -63,11 +63,12 @@ async function logSkipped(
   if (stale.length === 0) return [];
   await manager.query(
     `INSERT INTO buyer_group_refresh_logs
-            (company_id, generation, reason, triggered_by, status, started_at, completed_at, error, trace_id)
+            (company_id, generation, reason, triggered_by, status, started_at, completed_at, error,
+             trace_id, changes)
      SELECT r.company_id, r.generation, r.reason, r.triggered_by, 'skipped',
-            to_timestamp(r.discovered_at / 1000.0), now(), r.error, r.trace_id
+            to_timestamp(r.discovered_at / 1000.0), now(), r.error, r.trace_id, r.changes
        FROM jsonb_to_recordset($1::jsonb) AS r(company_id text, generation bigint, reason text,
-            triggered_by text, discovered_at bigint, error text, trace_id text)
+            triggered_by text, discovered_at bigint, error text, trace_id text, changes jsonb)
      ON CONFLICT (company_id, generation) DO NOTHING`,
     [
       json(
@@ -79,6 +80,11 @@ async function logSkipped(
           discovered_at: work.discoveredAt,
           error: `superseded by generation ${savedGeneration}`,
           trace_id: traceId,
+          // A generation overtaken (its record came back from a retry tier after a newer one was
+          // saved) is never published, so its origins would vanish with it. The newer one was
+          // discovered after them (a later touch of the same company), so it reflects them: the
+          // log keeps which origins it answers for.
+          changes: { supersededBy: savedGeneration, origins: work.origins },
         })),
       ),
     ],
@@ -335,9 +341,11 @@ export function createBuyerGroupStore(dataSource: DataSource): BuyerGroupStore {
           manager,
           plan.fresh.map((r) => r.work.workspaceId),
         );
+        // A generation published again comes before a newer one of the same company.
+        const republished = await readSaved(manager, plan.alreadySaved);
         return [
+          ...republished,
           ...(await saveFresh(manager, plan.fresh, saved, discoverCostOf)),
-          ...(await readSaved(manager, plan.alreadySaved)),
           ...(await logSkipped(manager, plan.stale)),
         ];
       });

@@ -17,6 +17,7 @@ import {
   type Failpoints,
   type OutputRecord,
   type StageHandler,
+  type StageRecord,
   type TopicCodec,
 } from '@bgs/platform';
 import type { BuyerGroupStore, SaveOutcome } from './buyer-group-store';
@@ -76,12 +77,29 @@ function changeOf(
   };
 }
 
+/** The batch's older generations of the newest record's company. */
+export function earlierOf(
+  records: readonly StageRecord<BuyerGroupWorkRecord>[],
+  newest: BuyerGroupWorkRecord,
+): StageRecord<BuyerGroupWorkRecord>[] {
+  return records.filter(
+    (r) => r.value.companyId === newest.companyId && r.value.generation < newest.generation,
+  );
+}
+
 export function createSaveHandler(deps: SaveHandlerDeps): StageHandler<BuyerGroupWorkRecord> {
   return async (records) => {
     const newest = newestPerCompany(records);
     const headersOf = new Map(newest.map((r) => [r.value.companyId, r.headers]));
+    const requestOf = (r: StageRecord<BuyerGroupWorkRecord>) => ({
+      work: r.value,
+      traceId: traceIdOf(r.headers[Headers.traceparent]),
+    });
     const outcomes = await deps.store.saveBatch(
-      newest.map((r) => ({ work: r.value, traceId: traceIdOf(r.headers[Headers.traceparent]) })),
+      newest.map((r) => ({
+        ...requestOf(r),
+        earlier: earlierOf(records, r.value).map(requestOf),
+      })),
     );
     await deps.failpoints.reach(
       'sink.after-db-commit',

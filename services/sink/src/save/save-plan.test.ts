@@ -117,3 +117,26 @@ describe('membersToWrite', () => {
     expect(written.map((w) => w.member.personId)).toEqual(['p1']);
   });
 });
+
+describe('planSaves after a crash between the database commit and the Kafka commit', () => {
+  const request = (companyId: string, generation: number, earlier: number[] = []) => ({
+    work: { companyId, generation } as BuyerGroupWorkRecord,
+    traceId: null,
+    earlier: earlier.map((g) => ({
+      work: { companyId, generation: g } as BuyerGroupWorkRecord,
+      traceId: null,
+    })),
+  });
+
+  it('publishes again the saved generation a newer one of the batch folds in, then saves the newer', () => {
+    const plan = planSaves([request('c1', 9, [5, 7])], new Map([['c1', 7]]));
+    expect(plan.alreadySaved.map((r) => r.work.generation)).toEqual([7]);
+    expect(plan.fresh.map((r) => r.work.generation)).toEqual([9]);
+  });
+
+  it('publishes nothing again when the saved generation is not one of the batch', () => {
+    const plan = planSaves([request('c1', 9, [5, 7])], new Map([['c1', 6]]));
+    expect(plan.alreadySaved).toEqual([]);
+    expect(plan.fresh.map((r) => r.work.generation)).toEqual([9]);
+  });
+});

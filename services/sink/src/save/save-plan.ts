@@ -9,12 +9,19 @@ import type { BuyerGroupWorkRecord } from '@bgs/platform';
 export interface SaveRequest {
   readonly work: BuyerGroupWorkRecord;
   readonly traceId: string | null;
+  /** Older generations of the company in the same batch, folded into this one. */
+  readonly earlier?: readonly SaveRequest[];
 }
 
 export interface SavePlan {
   /** Newer than the saved generation (or the company's first): written. */
   readonly fresh: readonly SaveRequest[];
-  /** The saved generation itself: an earlier delivery saved it; published again. */
+  /**
+   * The saved generation itself: an earlier delivery saved it; published again. Also when the
+   * batch folds it into a newer one: the delivery that saved it stopped before publishing
+   * (a crash between the database commit and the Kafka commit), and it is published before the
+   * newer one, so `buyer-groups` and the diffs of `buyer-group.changes` skip no saved generation.
+   */
   readonly alreadySaved: readonly SaveRequest[];
   /** Older than the saved generation: a no-op, logged as skipped. */
   readonly stale: readonly { readonly request: SaveRequest; readonly savedGeneration: number }[];
@@ -35,8 +42,11 @@ export function planSaves(
   };
   for (const request of [...requests].sort(byCompanyId)) {
     const saved = savedGenerations.get(request.work.companyId);
-    if (saved === undefined || saved < request.work.generation) plan.fresh.push(request);
-    else if (saved === request.work.generation) plan.alreadySaved.push(request);
+    if (saved === undefined || saved < request.work.generation) {
+      const redelivered = request.earlier?.find((e) => e.work.generation === saved);
+      if (redelivered) plan.alreadySaved.push(redelivered);
+      plan.fresh.push(request);
+    } else if (saved === request.work.generation) plan.alreadySaved.push(request);
     else plan.stale.push({ request, savedGeneration: saved });
   }
   return plan;

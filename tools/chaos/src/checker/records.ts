@@ -58,6 +58,10 @@ export interface RefreshLogRow {
   readonly error: string | null;
   /** `changes.originCount`: how many origins the saved generation included (null if unknown). */
   readonly originCount: number | null;
+  /** A skipped generation: the saved one that overtook it (`changes.supersededBy`), if recorded. */
+  readonly supersededBy?: number | null;
+  /** A skipped generation: the origins it answered for (`changes.origins`). */
+  readonly origins?: readonly OriginRef[];
 }
 
 /** A `buyer_group_members` row. */

@@ -142,6 +142,49 @@ describe('evaluateNoLoss', () => {
 });
 
 describe('savedGenerationsOf', () => {
+  const published = (companyId: string, generation: number): PublishedGroup => ({
+    key: companyId,
+    partition: 0,
+    offset: String(generation),
+    value: {
+      companyId,
+      workspaceId: 'w',
+      generation,
+      level: 'identify',
+      confidence: 0,
+      cohesion: 0,
+      status: 'ready',
+      computedAt: 0,
+      members: [],
+      savedAt: 5,
+      costUsd: 0,
+      companySummary: null,
+      origins: [],
+    },
+  });
+  const skipped = (generation: number, supersededBy: number | null) => ({
+    companyId: 'c1',
+    generation,
+    status: 'skipped',
+    error: null,
+    originCount: null,
+    supersededBy,
+    origins: [{ ref: 'webhook:demo:late', occurredAt: 2 }],
+  });
+
+  it('counts the origins of a generation overtaken by a newer published one', () => {
+    const byCompany = savedGenerationsOf([published('c1', 9)], [skipped(7, 9)]);
+    const change = webhook('late', ['c1']);
+    expect(check([change], [...byCompany]).violations).toEqual([]);
+  });
+
+  it('does not, when the generation said to overtake it was never published', () => {
+    for (const logs of [[skipped(7, 8)], [skipped(7, null)], [skipped(9, 9)]]) {
+      const byCompany = savedGenerationsOf([published('c1', 9)], logs);
+      expect(check([webhook('late', ['c1'])], [...byCompany]).violations).toHaveLength(1);
+    }
+  });
+
   it("groups published generations by company with their refresh log's origin count", () => {
     const record = (companyId: string, generation: number): PublishedGroup => ({
       key: companyId,

@@ -46,6 +46,36 @@ export interface NoLossInput {
 
 const NAME = 'no-loss' as const;
 
+/**
+ * The generations a skipped one answers for: a generation the sink skipped because a newer one
+ * of the company was saved first (its record came back from a retry tier late) is never
+ * published, but its refresh log keeps its origins and the generation that overtook it. That
+ * newer generation came from a later touch of the same company, so it was discovered after
+ * these origins happened and reflects them; it must itself be published.
+ */
+function overtakenGenerations(
+  companyId: string,
+  logs: readonly RefreshLogRow[],
+  published: ReadonlySet<number>,
+): SavedGeneration[] {
+  return logs
+    .filter(
+      (l) =>
+        l.companyId === companyId &&
+        l.status === 'skipped' &&
+        l.supersededBy != null &&
+        l.supersededBy > l.generation &&
+        published.has(l.supersededBy) &&
+        (l.origins?.length ?? 0) > 0,
+    )
+    .map((l) => ({
+      generation: l.generation,
+      savedAt: 0,
+      origins: l.origins ?? [],
+      originCount: l.origins?.length ?? 0,
+    }));
+}
+
 /** Each company's published generations, with the origin count its refresh log recorded. */
 export function savedGenerationsOf(
   published: readonly PublishedGroup[],
@@ -55,15 +85,23 @@ export function savedGenerationsOf(
     logs.map((l) => [`${l.companyId}\u0000${l.generation}`, l.originCount]),
   );
   const byCompany = groupBy(published, (p) => p.value.companyId);
+  const logsByCompany = groupBy(logs, (l) => l.companyId);
   return new Map(
     [...byCompany].map(([companyId, records]) => [
       companyId,
-      records.map(({ value }) => ({
-        generation: value.generation,
-        savedAt: value.savedAt,
-        origins: value.origins,
-        originCount: originCounts.get(`${companyId}\u0000${value.generation}`) ?? null,
-      })),
+      [
+        ...records.map(({ value }) => ({
+          generation: value.generation,
+          savedAt: value.savedAt,
+          origins: value.origins,
+          originCount: originCounts.get(`${companyId}\u0000${value.generation}`) ?? null,
+        })),
+        ...overtakenGenerations(
+          companyId,
+          logsByCompany.get(companyId) ?? [],
+          new Set(records.map((r) => r.value.generation)),
+        ),
+      ],
     ]),
   );
 }

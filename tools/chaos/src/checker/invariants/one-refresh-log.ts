@@ -16,7 +16,7 @@
  */
 import type { Queryable } from '../db';
 import type { InvariantResult, Violation } from '../types';
-import { groupBy, type RefreshLogRow } from '../records';
+import { groupBy, type OriginRef, type RefreshLogRow } from '../records';
 
 export interface PublishedGeneration {
   readonly companyId: string;
@@ -109,8 +109,12 @@ export async function readRefreshLogs(
     status: string;
     error: string | null;
     origin_count: number | null;
+    superseded_by: string | null;
+    origins: OriginRef[] | null;
   }>(
-    `SELECT company_id, generation, status, error, (changes->>'originCount')::int AS origin_count
+    `SELECT company_id, generation, status, error, (changes->>'originCount')::int AS origin_count,
+            changes->>'supersededBy' AS superseded_by,
+            CASE WHEN status = 'skipped' THEN changes->'origins' END AS origins
        FROM buyer_group_refresh_logs WHERE company_id = ANY($1)`,
     [companyIds],
   );
@@ -120,5 +124,7 @@ export async function readRefreshLogs(
     status: r.status,
     error: r.error,
     originCount: r.origin_count,
+    supersededBy: r.superseded_by === null ? null : Number(r.superseded_by),
+    origins: r.origins ?? [],
   }));
 }
