@@ -265,6 +265,38 @@ export const provider = {
   },
 };
 
+/** One answer of the local provider, from the request log it keeps in Postgres. */
+export interface ProviderRequest {
+  readonly operation: string;
+  readonly idempotencyKey: string;
+  readonly status: number;
+  /** billed | replayed | fault | rejected | error | unavailable */
+  readonly outcome: string;
+}
+
+/**
+ * Every request the local provider answered for the company, in order: counted where the calls
+ * land (`local_provider.requests`), so a repeated call shows even when it is not billed again.
+ */
+export async function providerRequests(db: Client, companyId: string): Promise<ProviderRequest[]> {
+  const { rows } = await db.query<{
+    operation: string;
+    idempotency_key: string;
+    status: number;
+    outcome: string;
+  }>(
+    `SELECT operation, idempotency_key, status, outcome FROM local_provider.requests
+      WHERE company_id = $1 ORDER BY id`,
+    [companyId],
+  );
+  return rows.map((r) => ({
+    operation: r.operation,
+    idempotencyKey: r.idempotency_key,
+    status: r.status,
+    outcome: r.outcome,
+  }));
+}
+
 /**
  * Waits until the saved generations of a company include `count` source changes in all (each
  * completed refresh log counts the changes it was the first to include), and returns the total.

@@ -11,7 +11,7 @@ import {
   createWorkspace,
   operations,
   postWebhook,
-  provider,
+  providerRequests,
   refreshLogs,
   waitForGroup,
   waitForIncludedChanges,
@@ -53,7 +53,9 @@ describe('exactly once in effect', () => {
     });
     const paidBefore = await withDatabase((db) => operations(db, companyId, 'enrich'));
     expect(paidBefore).toHaveLength(1);
-    const billedBefore = (await provider.stats()).billableCalls;
+    // Counted where the calls land: a second call would show even if the provider did not bill it.
+    const requestsBefore = await withDatabase((db) => providerRequests(db, companyId));
+    expect(requestsBefore.filter((r) => r.outcome === 'billed')).toHaveLength(1);
 
     // The same webhook twice: the second is answered 200 and goes nowhere. It reports the title
     // the row already has (a provider confirming it), so the roster it leads to is unchanged.
@@ -107,7 +109,7 @@ describe('exactly once in effect', () => {
       );
       expect(Number(members.rows[0]?.n)).toBe(after.members.size);
     });
-    expect((await provider.stats()).billableCalls).toBe(billedBefore);
+    expect(await withDatabase((db) => providerRequests(db, companyId))).toEqual(requestsBefore);
   });
 
   it('coalesces a burst of 100 changes and never saves an older generation', async () => {
