@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { signStandardWebhook } from '@bgs/demo';
 import type { MadeChange } from '../checker/types';
 import type { Fault } from './plan';
 import { allReady, savedGeneration } from './pipeline-state';
 import type { StackControl } from './stack-control';
+import { accepted, postWebhook, roleChangeBody } from './webhook';
 
 export interface FaultRow {
   readonly fault: string;
@@ -53,29 +53,13 @@ async function sendProbe(deps: FaultRunDeps, deadline: number): Promise<boolean>
   const { probe } = deps;
   const id = `probe-${randomUUID()}`;
   const title = `Probe ${id.slice(6, 14)}`;
-  const body = JSON.stringify({
+  const body = roleChangeBody(
     id,
-    type: 'person.role_change',
-    timestamp: new Date().toISOString(),
-    company: { id: probe.companyId },
-    person: { id: probe.personId, oldTitle: 'Probe', newTitle: title },
-    changes: { title: { old: 'Probe', new: title } },
-  });
-  return until(async () => {
-    const status = await fetch(`${probe.ingressUrl}/webhooks/${probe.source}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signStandardWebhook(probe.secret, id, body, Date.now()),
-      },
-      body,
-      signal: AbortSignal.timeout(5_000),
-    }).then(
-      (r) => r.status,
-      () => 0,
-    );
-    return status === 202 || status === 200;
-  }, deadline);
+    { companyId: probe.companyId, personId: probe.personId, oldTitle: 'Probe', newTitle: title },
+    Date.now(),
+  );
+  const door = { ingressUrl: probe.ingressUrl, source: probe.source, secret: probe.secret };
+  return until(async () => accepted(await postWebhook(door, id, body, 5_000)), deadline);
 }
 
 /** From the moment the fault is lifted: ready everywhere, then a change made now is saved. */

@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { signStandardWebhook } from '@bgs/demo';
 import type { MadeChange } from '../checker/types';
 import type { SeededPerson } from './seed';
+import { accepted, postWebhook, roleChangeBody } from './webhook';
 
 const TITLES = [
   'Staff Engineer',
@@ -64,37 +64,29 @@ export function startTraffic(options: TrafficOptions): Traffic {
   let sqlNotMade = 0;
   let stopping = false;
   let tick = 0;
+  const door = {
+    ingressUrl: options.ingressUrl,
+    source: options.webhookSource,
+    secret: options.webhookSecret,
+  };
 
   const sendWebhook = async (person: SeededPerson, title: string): Promise<void> => {
     const id = `evt-${randomUUID()}`;
     const firstTry = Date.now();
-    const body = JSON.stringify({
+    const body = roleChangeBody(
       id,
-      source: 'chaos',
-      type: 'person.role_change',
-      timestamp: new Date(firstTry).toISOString(),
-      company: { id: person.companyId },
-      person: { id: person.id, oldTitle: currentTitle(person), newTitle: title },
-      changes: { title: { old: currentTitle(person), new: title } },
-    });
+      {
+        companyId: person.companyId,
+        personId: person.id,
+        oldTitle: currentTitle(person),
+        newTitle: title,
+      },
+      firstTry,
+    );
     for (let attempt = 0; ; attempt += 1) {
       if (attempt > 0) webhookRetries += 1;
-      const status = await fetch(`${options.ingressUrl}/webhooks/${options.webhookSource}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signStandardWebhook(options.webhookSecret, id, body, Date.now()),
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      }).then(
-        async (response) => {
-          await response.text();
-          return response.status;
-        },
-        () => 0,
-      );
-      if (status === 202 || status === 200) {
+      const status = await postWebhook(door, id, body, 10_000);
+      if (accepted(status)) {
         person.reportedTitle = title;
         changes.push({
           id,

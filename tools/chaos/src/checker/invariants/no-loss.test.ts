@@ -142,7 +142,11 @@ describe('evaluateNoLoss', () => {
 });
 
 describe('savedGenerationsOf', () => {
-  const published = (companyId: string, generation: number): PublishedGroup => ({
+  const published = (
+    companyId: string,
+    generation: number,
+    origins: PublishedGroup['value']['origins'] = [],
+  ): PublishedGroup => ({
     key: companyId,
     partition: 0,
     offset: String(generation),
@@ -159,7 +163,7 @@ describe('savedGenerationsOf', () => {
       savedAt: 5,
       costUsd: 0,
       companySummary: null,
-      origins: [],
+      origins,
     },
   });
   const skipped = (generation: number, supersededBy: number | null) => ({
@@ -186,26 +190,8 @@ describe('savedGenerationsOf', () => {
   });
 
   it("groups published generations by company with their refresh log's origin count", () => {
-    const record = (companyId: string, generation: number): PublishedGroup => ({
-      key: companyId,
-      partition: 0,
-      offset: String(generation),
-      value: {
-        companyId,
-        workspaceId: 'w',
-        generation,
-        level: 'identify',
-        confidence: 0,
-        cohesion: 0,
-        status: 'ready',
-        computedAt: 0,
-        members: [],
-        savedAt: 5,
-        costUsd: 0,
-        companySummary: null,
-        origins: [{ ref: 'webhook:demo:e1', occurredAt: 1 }],
-      },
-    });
+    const record = (companyId: string, generation: number) =>
+      published(companyId, generation, [{ ref: 'webhook:demo:e1', occurredAt: 1 }]);
     const byCompany = savedGenerationsOf(
       [record('c1', 4), record('c2', 6)],
       [{ companyId: 'c1', generation: 4, status: 'completed', error: null, originCount: 3 }],
