@@ -208,7 +208,7 @@ describe('firstHold', () => {
         { offset: '5', route: { kind: 'hold', retryInMs: 2_000 } },
         { offset: '9', route: { kind: 'hold', retryInMs: 1_000 } },
       ]),
-    ).toEqual({ offset: '5', retryInMs: 2_000 });
+    ).toEqual({ offset: '5', route: { kind: 'hold', retryInMs: 2_000 } });
   });
 
   it('is none when every failure goes to a topic', () => {

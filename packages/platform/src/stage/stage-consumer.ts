@@ -161,18 +161,17 @@ export interface RoutedFailure {
   readonly route: FailureRoute;
 }
 
+type Held<R extends RoutedFailure> = R & {
+  readonly route: Extract<FailureRoute, { kind: 'hold' }>;
+};
+
 /**
  * The first record of a slice to hold, if any: a transient failure past the retry tiers. The
  * slice is then not committed, so the records before it are handled again with it (the stages
- * are idempotent), and its partition waits `retryInMs`.
+ * are idempotent), and its partition waits the route's `retryInMs`.
  */
-export function firstHold(
-  routed: readonly RoutedFailure[],
-): { readonly offset: string; readonly retryInMs: number } | undefined {
-  for (const { offset, route } of routed) {
-    if (route.kind === 'hold') return { offset, retryInMs: route.retryInMs };
-  }
-  return undefined;
+export function firstHold<R extends RoutedFailure>(routed: readonly R[]): Held<R> | undefined {
+  return routed.find((r): r is Held<R> => r.route.kind === 'hold');
 }
 
 /** How long a consumer that gave up waits before it is replaced. */
@@ -332,23 +331,21 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
    */
   const holdPartition = (
     key: string,
-    hold: { readonly offset: string; readonly retryInMs: number },
-    routed: readonly { readonly failure: Failure; readonly route: FailureRoute }[],
+    { failure, offset, route }: Held<RoutedFailure & { readonly failure: Failure }>,
     pause: () => () => void,
   ): void => {
-    const count = holdsOf(key, hold.offset) + 1;
-    holds.set(key, { offset: hold.offset, count });
-    const held = routed.find((r) => r.route.kind === 'hold')?.failure;
+    const count = holdsOf(key, offset) + 1;
+    holds.set(key, { offset, count });
     metrics.records.inc({ stage: options.stage, outcome: 'held' }, 1);
     logger.warn('a dependency is unavailable; holding the partition and trying again', {
-      topic: held?.record.topic,
-      partition: held?.record.partition,
-      offset: held?.record.offset,
+      topic: failure.record.topic,
+      partition: failure.record.partition,
+      offset: failure.record.offset,
       holds: count,
-      retryInMs: hold.retryInMs,
-      error: describeError(held?.error),
+      retryInMs: route.retryInMs,
+      error: describeError(failure.error),
     });
-    pauseFor(pause, hold.retryInMs);
+    pauseFor(pause, route.retryInMs);
   };
 
   const processBatch = async (
@@ -410,7 +407,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       }));
       const hold = firstHold(routed);
       if (hold) {
-        holdPartition(holdKey, hold, routed, pause);
+        holdPartition(holdKey, hold, pause);
         return false; // nothing resolved: the slice is fetched again when the partition resumes
       }
       holds.delete(holdKey);

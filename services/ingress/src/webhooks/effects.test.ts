@@ -1,5 +1,11 @@
 import type { PersonChangeRecord } from '@bgs/platform';
-import { deliveryEffects } from './effects';
+import { deliveryTouches, readDelivery } from './effects';
+
+/** The delivery's observations, and its touches given where its person was known to be. */
+const deliveryEffects = (record: PersonChangeRecord, knownBefore: readonly string[] = []) => {
+  const delivery = readDelivery(record);
+  return { observations: delivery.observations, touches: deliveryTouches(delivery, knownBefore) };
+};
 
 const record = (over: Partial<PersonChangeRecord> = {}): PersonChangeRecord => ({
   eventId: 'evt-1',

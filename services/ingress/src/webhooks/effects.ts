@@ -8,43 +8,35 @@
  * The observations come first: recording them tells where a moved person was known to be
  * before (observations.ts), and a move touches those companies too.
  */
-import { changeTouches, fromProviderEvent, observationsOf, type Observation } from '@bgs/domain';
+import {
+  changeTouches,
+  fromProviderEvent,
+  observationsOf,
+  type Change,
+  type Observation,
+} from '@bgs/domain';
 import { changeTouchRecord, type CompanyTouchRecord, type PersonChangeRecord } from '@bgs/platform';
 
-export interface DeliveryEffects {
-  /**
-   * None for an insignificant change; for a move, the companies left (the one the event names,
-   * then where the person was known to be), then the one joined.
-   */
-  readonly touches: readonly CompanyTouchRecord[];
+/** What a delivery reports, read once: its change, and what it says about its person. */
+export interface Delivery {
+  readonly change: Change;
   readonly observations: readonly Observation[];
 }
 
-/** What the delivery reports about its person, to record before its touches are sent. */
-export function deliveryObservations(record: PersonChangeRecord): Observation[] {
-  return observationsOf(fromProviderEvent(record), record.receivedAt);
+export function readDelivery(record: PersonChangeRecord): Delivery {
+  const change = fromProviderEvent(record);
+  return { change, observations: observationsOf(change, record.receivedAt) };
 }
 
 /**
- * The delivery's touches. `knownBefore`: the companies its person was known to be in before a
- * move it reports (`KnownCompanies` from recording its observations); empty for anything else.
+ * The delivery's touches: none for an insignificant change; for a move, the companies left (the
+ * one the event names, then `knownBefore`: where the person was known to be, `KnownCompanies`
+ * from recording its observations), then the one joined.
  */
 export function deliveryTouches(
-  record: PersonChangeRecord,
+  delivery: Pick<Delivery, 'change'>,
   knownBefore: readonly string[] = [],
 ): CompanyTouchRecord[] {
   // Snapshot reads are CDC's; a webhook is always a change.
-  return changeTouches(fromProviderEvent(record), { backfill: false }, knownBefore).map(
-    changeTouchRecord,
-  );
-}
-
-export function deliveryEffects(
-  record: PersonChangeRecord,
-  knownBefore: readonly string[] = [],
-): DeliveryEffects {
-  return {
-    touches: deliveryTouches(record, knownBefore),
-    observations: deliveryObservations(record),
-  };
+  return changeTouches(delivery.change, { backfill: false }, knownBefore).map(changeTouchRecord);
 }

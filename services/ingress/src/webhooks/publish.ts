@@ -14,7 +14,7 @@ import {
   type Producer,
   type SchemaCodec,
 } from '@bgs/platform';
-import { deliveryObservations, deliveryTouches } from './effects';
+import { deliveryTouches, readDelivery } from './effects';
 import type { ObservationStore } from './observations';
 
 /** `publish(key, record, headers)`: the key is the record's company id. */
@@ -33,9 +33,10 @@ export function createPersonChangePublisher(
   const sender = createAvroSender(deps);
   return {
     async publish(key, record, headers) {
-      const known = await deps.observations.record(deliveryObservations(record));
+      const delivery = readDelivery(record);
+      const known = await deps.observations.record(delivery.observations);
       const touches = deliveryTouches(
-        record,
+        delivery,
         record.personId === null ? [] : (known.get(record.personId) ?? []),
       );
       await sender.send([

@@ -77,14 +77,19 @@ function changeOf(
   };
 }
 
-/** The batch's older generations of the newest record's company. */
-export function earlierOf(
+/** Each company's records of the batch older than its newest (folded into it). */
+export function earlierByCompany(
   records: readonly StageRecord<BuyerGroupWorkRecord>[],
-  newest: BuyerGroupWorkRecord,
-): StageRecord<BuyerGroupWorkRecord>[] {
-  return records.filter(
-    (r) => r.value.companyId === newest.companyId && r.value.generation < newest.generation,
-  );
+  newest: readonly StageRecord<BuyerGroupWorkRecord>[],
+): Map<string, StageRecord<BuyerGroupWorkRecord>[]> {
+  const newestGeneration = new Map(newest.map((r) => [r.value.companyId, r.value.generation]));
+  const earlier = new Map<string, StageRecord<BuyerGroupWorkRecord>[]>();
+  for (const record of records) {
+    const { companyId, generation } = record.value;
+    if (generation >= (newestGeneration.get(companyId) ?? generation)) continue;
+    earlier.set(companyId, [...(earlier.get(companyId) ?? []), record]);
+  }
+  return earlier;
 }
 
 export function createSaveHandler(deps: SaveHandlerDeps): StageHandler<BuyerGroupWorkRecord> {
@@ -95,10 +100,11 @@ export function createSaveHandler(deps: SaveHandlerDeps): StageHandler<BuyerGrou
       work: r.value,
       traceId: traceIdOf(r.headers[Headers.traceparent]),
     });
+    const earlier = earlierByCompany(records, newest);
     const outcomes = await deps.store.saveBatch(
       newest.map((r) => ({
         ...requestOf(r),
-        earlier: earlierOf(records, r.value).map(requestOf),
+        earlier: (earlier.get(r.value.companyId) ?? []).map(requestOf),
       })),
     );
     await deps.failpoints.reach(
