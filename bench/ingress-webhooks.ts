@@ -26,7 +26,6 @@ import { Webhook } from 'standardwebhooks';
 import {
   createKafka,
   createLogger,
-  createProducer,
   createSchemaCodec,
   openPostgresPool,
   Registry,
@@ -34,7 +33,7 @@ import {
 } from '@bgs/platform';
 import { verifyStandardWebhook } from '../services/ingress/src/webhooks/signatures/standard-webhooks';
 import { parseSources, SourceRegistry } from '../services/ingress/src/webhooks/sources';
-import { INGRESS_PRODUCER_RETRY, wireIngress } from '../services/ingress/src/wiring';
+import { createIngressProducer, wireIngress } from '../services/ingress/src/wiring';
 
 const print = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -384,8 +383,13 @@ async function main(args: readonly string[]): Promise<number> {
     config: { DATABASE_URL: STACK.databaseUrl },
     logger,
   });
+  // The bench's own reads of the topic; the ingress under test has its producer's client.
   const kafka = createKafka({ brokers: STACK.kafkaBrokers, clientId: 'ingress-bench', logger });
-  const producer = createProducer(kafka, { retry: INGRESS_PRODUCER_RETRY });
+  const producer = createIngressProducer({
+    brokers: STACK.kafkaBrokers,
+    clientId: 'ingress-bench',
+    logger,
+  });
   await producer.connect();
   const registry = new Registry();
   const app = wireIngress(

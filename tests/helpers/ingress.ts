@@ -7,9 +7,7 @@ import { Writable } from 'node:stream';
 import type { Server } from 'node:http';
 import { Pool } from 'pg';
 import {
-  createKafka,
   createLogger,
-  createProducer,
   createSchemaCodec,
   Registry,
   type Producer,
@@ -17,7 +15,7 @@ import {
 } from '@bgs/platform';
 import { parseSources, SourceRegistry } from '../../services/ingress/src/webhooks/sources';
 import {
-  INGRESS_PRODUCER_RETRY,
+  createIngressProducer,
   wireIngress,
   type IngressSettings,
 } from '../../services/ingress/src/wiring';
@@ -51,10 +49,11 @@ export async function startIngress(
   const logger = createLogger({ service: 'ingress-test', level: 'error', stream: discard() });
   const sources = new SourceRegistry(parseSources(declaration, {}));
   const pool = new Pool({ connectionString: stack.databaseUrl, max: 20 });
-  const producer: Producer = createProducer(
-    createKafka({ brokers: [...stack.kafkaBrokers], clientId: uniqueName('ingress'), logger }),
-    { retry: INGRESS_PRODUCER_RETRY },
-  );
+  const producer: Producer = createIngressProducer({
+    brokers: stack.kafkaBrokers,
+    clientId: uniqueName('ingress'),
+    logger,
+  });
   await producer.connect();
   const codec = createSchemaCodec({ url: stack.registryUrl });
   const registry = new Registry();

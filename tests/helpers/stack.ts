@@ -179,3 +179,16 @@ export async function requireStack(): Promise<void> {
     );
   }
 }
+
+/**
+ * Kills a part of the stack with SIGKILL, as a crash or an OOM kill would: no graceful shutdown,
+ * requests in flight get no answer. `stackCommand('start', part)` brings it back. The launcher's
+ * own `stop_part`, sourced as in `startWithoutWaiting`, so its PID file is looked after.
+ */
+export async function killPart(part: StackPart): Promise<void> {
+  const launcher = path.join(repoRoot, 'deploy/local/stack');
+  await run('bash', ['-c', 'source "$1" && stop_part "$2" KILL', 'bgs-kill', launcher, part], {
+    cwd: repoRoot,
+    timeout: 60_000,
+  });
+}

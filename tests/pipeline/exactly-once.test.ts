@@ -3,8 +3,9 @@
  * for a generation and no second paid call; a burst is coalesced and generations only grow.
  */
 import { randomUUID } from 'node:crypto';
-import { Topics } from '@bgs/platform';
-import { kafka, producerDefaults, requireStack, withDatabase } from '../helpers/stack';
+import { Topics, createSchemaCodec, type BuyerGroupStateRecord } from '@bgs/platform';
+import { kafka, producerDefaults, requireStack, stack, withDatabase } from '../helpers/stack';
+import { readTopic, type TopicReader } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 import {
   createCompany,
@@ -37,13 +38,90 @@ async function lastCdcRecordOf(personId: string): Promise<{ key: Buffer; value: 
   }
 }
 
+async function produce(topic: string, record: { key: Buffer; value: Buffer }): Promise<void> {
+  const producer = kafka().producer(producerDefaults);
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages: [record] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The origin ref a Debezium people event stands for in saved generations (its row and LSN). */
+function cdcOriginRef(value: Buffer): string {
+  const event = JSON.parse(value.toString('utf8')) as {
+    payload?: { after: { id: string }; source: { lsn: number } };
+    after?: { id: string };
+    source?: { lsn: number };
+  };
+  const body = event.payload ?? event;
+  return `cdc:people:${String(body.after?.id)}:${String(body.source?.lsn)}`;
+}
+
+/** A provider confirming the title the engineer already has: a refresh, the same roster. */
+function confirmation(companyId: string) {
+  return {
+    id: `evt-${randomUUID()}`,
+    type: 'person.role_change',
+    timestamp: new Date().toISOString(),
+    company: { id: companyId },
+    person: { id: `${companyId}-eng`, oldTitle: 'Senior Engineer', newTitle: 'Staff Engineer' },
+    changes: { title: { old: 'Senior Engineer', new: 'Staff Engineer' } },
+  };
+}
+
+interface PublishedGeneration {
+  readonly generation: number;
+  readonly origins: readonly string[];
+}
+
+/**
+ * The company's generations as the sink published them on `buyer-groups`, read by a consumer
+ * of the test's own. A generation published again (after a crash) counts once.
+ */
+async function publishedGenerations(companyId: string) {
+  const codec = createSchemaCodec({ url: stack.registryUrl });
+  const reader: TopicReader<BuyerGroupStateRecord> = await readTopic(
+    Topics.buyerGroups,
+    async (value) => (await codec.decode(value)) as BuyerGroupStateRecord,
+  );
+  const generations = (): PublishedGeneration[] => {
+    const byGeneration = new Map<number, PublishedGeneration>();
+    for (const { key, value } of reader.records) {
+      if (key !== companyId || byGeneration.has(value.generation)) continue;
+      byGeneration.set(value.generation, {
+        generation: value.generation,
+        origins: value.origins.map((o) => o.ref),
+      });
+    }
+    return [...byGeneration.values()].sort((a, b) => a.generation - b.generation);
+  };
+  return {
+    /** The first published generation above `after` whose origins include `ref`. */
+    waitForOrigin: (ref: string, after = -1): Promise<PublishedGeneration> =>
+      waitFor(() => generations().find((g) => g.generation > after && g.origins.includes(ref)), {
+        timeoutMs: 60_000,
+        description: `${companyId}: a published generation including ${ref}`,
+      }),
+    generationsAfter: (generation: number): PublishedGeneration[] =>
+      generations().filter((g) => g.generation > generation),
+    /** How many times `ref` is among the origins of all published generations. */
+    occurrences: (ref: string): number =>
+      generations().reduce((n, g) => n + g.origins.filter((o) => o === ref).length, 0),
+    stop: () => reader.stop(),
+  };
+}
+
 describe('exactly once in effect', () => {
   beforeAll(requireStack);
 
-  it('a duplicate webhook and a replayed CDC event make one log per generation and one paid call', async () => {
+  it('a duplicate webhook and a replayed CDC event each make one generation and no provider call', async () => {
     const { companyId, saved } = await withDatabase(async (db) => {
       const workspace = await createWorkspace(db, { changeLevel: 'enrich', cooldownSeconds: 0 });
       const { companyId } = await createCompany(db, workspace);
+      // The company and its 7 people, all in saved generations before the duplicates start.
+      await waitForIncludedChanges(companyId, 8);
       const saved = await waitForGroup(
         companyId,
         (g) => g.level === 'enrich' && g.members.size > 0,
@@ -51,65 +129,51 @@ describe('exactly once in effect', () => {
       );
       return { companyId, saved };
     });
-    const paidBefore = await withDatabase((db) => operations(db, companyId, 'enrich'));
-    expect(paidBefore).toHaveLength(1);
     // Counted where the calls land: a second call would show even if the provider did not bill it.
     const requestsBefore = await withDatabase((db) => providerRequests(db, companyId));
     expect(requestsBefore.filter((r) => r.outcome === 'billed')).toHaveLength(1);
+    const published = await publishedGenerations(companyId);
+    try {
+      // The same webhook twice: the second is answered 200 and goes nowhere. It reports the
+      // title the row already has (a provider confirming it), so the roster is unchanged.
+      const event = confirmation(companyId);
+      expect((await postWebhook(event, event.id)).status).toBe(202);
+      expect((await postWebhook(event, event.id)).status).toBe(200);
+      const webhookRef = `webhook:demo:${event.id}`;
+      const byWebhook = await published.waitForOrigin(webhookRef);
 
-    // The same webhook twice: the second is answered 200 and goes nowhere. It reports the title
-    // the row already has (a provider confirming it), so the roster it leads to is unchanged.
-    const event = {
-      id: `evt-${randomUUID()}`,
-      type: 'person.role_change',
-      timestamp: new Date().toISOString(),
-      company: { id: companyId },
-      person: {
-        id: `${companyId}-eng`,
-        oldTitle: 'Senior Engineer',
-        newTitle: 'Staff Engineer',
-      },
-      changes: { title: { old: 'Senior Engineer', new: 'Staff Engineer' } },
-    };
-    const first = await postWebhook(event, event.id);
-    const second = await postWebhook(event, event.id);
-    expect(first.status).toBe(202);
-    expect(second.status).toBe(200);
+      // Debezium's record of the engineer's row, delivered once more, only after the webhook's
+      // generation is out: the two cannot be coalesced into one generation.
+      const record = await lastCdcRecordOf(`${companyId}-eng`);
+      await produce(Topics.cdcPeople, record);
+      const cdcRef = await cdcOriginRef(record.value);
+      const byReplay = await published.waitForOrigin(cdcRef, byWebhook.generation);
 
-    // And Debezium's record of a row change, delivered once more.
-    const record = await lastCdcRecordOf(`${companyId}-eng`);
-    const producer = kafka().producer(producerDefaults);
-    await producer.connect();
-    await producer.send({ topic: Topics.cdcPeople, messages: [record] });
-    await producer.disconnect();
+      // A fence: a third trigger for the company, behind both on its partition. Once it is
+      // published, nothing the duplicates or the replay could still cause is in flight.
+      const fence = confirmation(companyId);
+      expect((await postWebhook(fence, fence.id)).status).toBe(202);
+      const byFence = await published.waitForOrigin(`webhook:demo:${fence.id}`);
 
-    const after = await waitForGroup(
-      companyId,
-      (g) => g.generation > saved.generation,
-      'a newer generation after the webhook and the replay',
-    );
-    await withDatabase(async (db) => {
-      // Both triggers are through: each made at most one generation.
-      const logs = await waitFor(
-        async () => {
-          const rows = await refreshLogs(db, companyId);
-          return rows.filter((l) => l.generation > saved.generation).length >= 1 ? rows : undefined;
-        },
-        { description: 'refresh logs of the new generations' },
-      );
-      const generations = logs.map((l) => l.generation);
-      expect(new Set(generations).size).toBe(generations.length);
-      // The roster did not change, so the paid input did not either: no second purchase.
-      const paid = await operations(db, companyId, 'enrich');
-      expect(paid).toHaveLength(1);
-      expect(paid[0]?.costUsd).toBeCloseTo(2.4);
-      const members = await db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM buyer_group_members WHERE company_id = $1`,
-        [companyId],
-      );
-      expect(Number(members.rows[0]?.n)).toBe(after.members.size);
-    });
-    expect(await withDatabase((db) => providerRequests(db, companyId))).toEqual(requestsBefore);
+      // Exactly three generations after the first group, one per trigger, in order; the
+      // duplicate delivery is in none, the replayed change in one besides the original's.
+      const after = published.generationsAfter(saved.generation);
+      expect(after.map((g) => g.generation)).toEqual([
+        byWebhook.generation,
+        byReplay.generation,
+        byFence.generation,
+      ]);
+      expect(published.occurrences(webhookRef)).toBe(1);
+      expect(after.flatMap((g) => g.origins).filter((ref) => ref === cdcRef)).toHaveLength(1);
+    } finally {
+      await published.stop();
+    }
+    // The roster never changed, so nothing was bought again: no second request at all.
+    const requestsAfter = await withDatabase((db) => providerRequests(db, companyId));
+    expect(requestsAfter).toEqual(requestsBefore);
+    const paid = await withDatabase((db) => operations(db, companyId, 'enrich'));
+    expect(paid).toHaveLength(1);
+    expect(paid[0]?.costUsd).toBeCloseTo(2.4);
   });
 
   it('coalesces a burst of 100 changes and never saves an older generation', async () => {

@@ -97,4 +97,31 @@ describe('createCoalescingBatcher', () => {
       jest.useRealTimers();
     }
   });
+
+  it('withdraws an item aborted while it waits, and never runs it; an item already running stays', async () => {
+    const { batches, run, finishNext } = controlledRun();
+    const submit = createCoalescingBatcher({ run, maxBatch: 10 });
+    const running = new AbortController();
+    const waiting = new AbortController();
+    const first = submit(1, running.signal);
+    const second = submit(2, waiting.signal);
+    const third = submit(3);
+    running.abort(new Error('too late for the first'));
+    waiting.abort(new Error('gave up waiting'));
+    await expect(second).rejects.toThrow('gave up waiting');
+    await finishNext();
+    await finishNext();
+    expect(batches).toEqual([[1], [3]]);
+    await expect(first).resolves.toBe(10);
+    await expect(third).resolves.toBe(30);
+  });
+
+  it('refuses an item whose signal has already aborted', async () => {
+    const { batches, run } = controlledRun();
+    const submit = createCoalescingBatcher({ run, maxBatch: 10 });
+    await expect(submit(1, AbortSignal.abort(new Error('already over')))).rejects.toThrow(
+      'already over',
+    );
+    expect(batches).toEqual([]);
+  });
 });

@@ -23,8 +23,12 @@ export interface CoalescingBatcherOptions<Item, Result> {
   readonly now?: () => number;
 }
 
-/** Submits one item; resolves with its own result once its batch has run. */
-export type CoalescingBatcher<Item, Result> = (item: Item) => Promise<Result>;
+/**
+ * Submits one item; resolves with its own result once its batch has run. An item whose `signal`
+ * aborts while it still waits for a batch is withdrawn (never run) and rejects with the signal's
+ * reason; once its batch has started, the abort changes nothing.
+ */
+export type CoalescingBatcher<Item, Result> = (item: Item, signal?: AbortSignal) => Promise<Result>;
 
 interface Pending<Item, Result> {
   readonly item: Item;
@@ -80,9 +84,25 @@ export function createCoalescingBatcher<Item, Result>(
     });
   };
 
-  return (item) =>
+  /** Takes a waiting item out of the queue; false once its batch has started. */
+  const withdraw = (pending: Pending<Item, Result>): boolean => {
+    const index = queue.indexOf(pending);
+    if (index >= 0) queue.splice(index, 1);
+    return index >= 0;
+  };
+
+  return (item, signal) =>
     new Promise<Result>((resolve, reject) => {
-      queue.push({ item, resolve, reject });
+      if (signal?.aborted) return reject(signal.reason as unknown);
+      const pending: Pending<Item, Result> = { item, resolve, reject };
+      queue.push(pending);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (withdraw(pending)) reject(signal.reason as unknown);
+        },
+        { once: true },
+      );
       if (inFlight || scheduled) return;
       if (options.startOnNextTurn) {
         scheduled = true;

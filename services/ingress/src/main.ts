@@ -1,9 +1,9 @@
 import { Pool } from 'pg';
-import { createProducer, createSchemaCodec, launchService, openPostgresPool } from '@bgs/platform';
+import { createSchemaCodec, launchService, openPostgresPool } from '@bgs/platform';
 import { DEFAULT_SWEEP_PACING, startArchiveSweeper } from './archive/sweeper';
 import { SERVICE_NAME, configSchema } from './config';
 import { loadSourcesFile, SourceRegistry } from './webhooks/sources';
-import { INGRESS_PRODUCER_RETRY, wireIngress } from './wiring';
+import { createIngressProducer, wireIngress } from './wiring';
 
 // Composition root: config is read once by launchService; the parts are wired in wiring.ts.
 void launchService({
@@ -24,7 +24,11 @@ void launchService({
     });
 
     const postgres = openPostgresPool(Pool, context);
-    const producer = createProducer(context.kafka, { retry: INGRESS_PRODUCER_RETRY });
+    const producer = createIngressProducer({
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.KAFKA_CLIENT_ID,
+      logger,
+    });
     await producer.connect();
     const app = wireIngress(
       {

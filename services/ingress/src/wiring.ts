@@ -7,6 +7,8 @@ import type { Pool } from 'pg';
 import type { Logger } from 'winston';
 import {
   createAvroPublisher,
+  createKafka,
+  createProducer,
   type Producer,
   type Registry,
   type SchemaCodec,
@@ -98,3 +100,19 @@ export function wireIngress(
 
 /** Bounded retries: a request waits PRODUCE_TIMEOUT_MS at most, so sends must not retry for ever. */
 export const INGRESS_PRODUCER_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 };
+
+/**
+ * Ingress's producer, on a Kafka client of its own with the same bounded retries. A send also
+ * waits on the client's retries (reconnecting, refreshing metadata); with the services' default
+ * (about a minute) a send begun while Kafka is down outlived the request that made it, and once
+ * Kafka was back wrote records whose delivery had been answered 503: the provider's retry then
+ * put the event on the topic twice. Bounded here, a send fails soon after its request does.
+ */
+export function createIngressProducer(options: {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+}): Producer {
+  const kafka = createKafka({ ...options, retry: INGRESS_PRODUCER_RETRY });
+  return createProducer(kafka, { retry: INGRESS_PRODUCER_RETRY });
+}

@@ -149,4 +149,34 @@ describe('createAvroSender', () => {
       ]),
     ).rejects.toThrow('on a, b within 20 ms');
   });
+
+  it('never sends records whose deadline passed while they waited behind a request Kafka did not answer', async () => {
+    // Kafka died with a request in flight: it hangs. What queues behind it times out, and a
+    // caller told "not published" must not find its records written when Kafka comes back.
+    let answerFirst: () => void = () => undefined;
+    const sent: TopicMessages[][] = [];
+    const sendBatch = jest.fn(({ topicMessages }: { topicMessages: TopicMessages[] }) => {
+      sent.push(topicMessages);
+      return sent.length === 1
+        ? new Promise<[]>((resolve) => (answerFirst = () => resolve([])))
+        : Promise.resolve([]);
+    });
+    const sender = createAvroSender({
+      producer: { sendBatch },
+      codec: codecStub(async () => 1),
+      timeoutMs: 30,
+    });
+    const inFlight = sender.send([{ topic: 't', key: 'first', value: 1 }]);
+    const queued = sender.send([{ topic: 't', key: 'second', value: 2 }]);
+    await Promise.all([
+      expect(queued).rejects.toBeInstanceOf(PublishTimeoutError),
+      expect(inFlight).rejects.toBeInstanceOf(PublishTimeoutError),
+    ]);
+    answerFirst();
+    await sender.send([{ topic: 't', key: 'third', value: 3 }]);
+    expect(sent.map((request) => request.flatMap((t) => t.messages.map((m) => m.key)))).toEqual([
+      ['first'],
+      ['third'],
+    ]);
+  });
 });

@@ -100,16 +100,25 @@ export function createAvroSender(options: AvroSenderOptions): AvroSender {
 
   return {
     async send(outputs) {
-      let timer: NodeJS.Timeout | undefined;
       const topics = [...new Set(outputs.map((output) => output.topic))].join(', ');
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new PublishTimeoutError(topics, timeoutMs)), timeoutMs);
-      });
-      const work = (async () => sendBatch(await Promise.all(outputs.map(encoded))))();
-      // After a timeout the records may still be sent: duplicates the stages absorb, never a loss.
+      // At the deadline the records are withdrawn if they still wait for a request: a caller
+      // told "not published" (ingress answers 503, and the provider retries) must not find
+      // them written later. Records already in a request may still land: the one window for
+      // a duplicate, which the stages absorb; never a loss.
+      const deadline = new AbortController();
+      const timer = setTimeout(
+        () => deadline.abort(new PublishTimeoutError(topics, timeoutMs)),
+        timeoutMs,
+      );
+      const expired = new Promise<never>((_, reject) =>
+        deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason as Error)),
+      );
+      const work = (async () =>
+        sendBatch(await Promise.all(outputs.map(encoded)), deadline.signal))();
       work.catch(() => undefined);
+      expired.catch(() => undefined);
       try {
-        await Promise.race([work, deadline]);
+        await Promise.race([work, expired]);
       } finally {
         clearTimeout(timer);
       }

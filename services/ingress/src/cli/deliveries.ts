@@ -15,13 +15,7 @@
  * (nothing found, a replay that did not happen), 2 on a usage error.
  */
 import type { Pool } from 'pg';
-import {
-  createKafka,
-  createLogger,
-  createProducer,
-  createSchemaCodec,
-  type Env,
-} from '@bgs/platform';
+import { createLogger, createSchemaCodec, type Env } from '@bgs/platform';
 import { replayDelivery, type ReplayDeps, type ReplayResult } from '../archive/replay';
 import { replayRange as replayDeliveryRange } from '../archive/replay-range';
 import type { ReplayTally } from '../archive/replay-tally';
@@ -36,7 +30,7 @@ import { configSchema } from '../config';
 import { createPgClaimStore } from '../webhooks/claims';
 import { createPgObservationStore } from '../webhooks/observations';
 import { createPersonChangePublisher } from '../webhooks/publish';
-import { INGRESS_PRODUCER_RETRY } from '../wiring';
+import { createIngressProducer } from '../wiring';
 import { parseDeliveriesArgs, USAGE, type DeliveriesCommand } from './deliveries-args';
 import { runAsProgram, runDatabaseCli, type CliIo } from './run';
 
@@ -151,12 +145,11 @@ async function replay(
 ): Promise<number> {
   // kafkajs's own lines go to stderr, only errors: stdout is the operator's.
   const logger = createLogger({ service: 'deliveries', level: 'error', stream: process.stderr });
-  const kafka = createKafka({
+  const producer = createIngressProducer({
     brokers: config.KAFKA_BROKERS,
     clientId: 'ingress-deliveries',
     logger,
   });
-  const producer = createProducer(kafka, { retry: INGRESS_PRODUCER_RETRY });
   await producer.connect();
   try {
     const deps: ReplayDeps = {
