@@ -3,9 +3,9 @@
  * for a generation and no second paid call; a burst is coalesced and generations only grow.
  */
 import { randomUUID } from 'node:crypto';
-import { Topics, createSchemaCodec, type BuyerGroupStateRecord } from '@bgs/platform';
-import { kafka, producerDefaults, requireStack, stack, withDatabase } from '../helpers/stack';
-import { readTopic, type TopicReader } from '../helpers/topic-reader';
+import { Topics } from '@bgs/platform';
+import { kafka, producerDefaults, requireStack, withDatabase } from '../helpers/stack';
+import { publishedGroups } from '../helpers/published';
 import { waitFor } from '../helpers/wait';
 import {
   createCompany,
@@ -71,48 +71,6 @@ function confirmation(companyId: string) {
   };
 }
 
-interface PublishedGeneration {
-  readonly generation: number;
-  readonly origins: readonly string[];
-}
-
-/**
- * The company's generations as the sink published them on `buyer-groups`, read by a consumer
- * of the test's own. A generation published again (after a crash) counts once.
- */
-async function publishedGenerations(companyId: string) {
-  const codec = createSchemaCodec({ url: stack.registryUrl });
-  const reader: TopicReader<BuyerGroupStateRecord> = await readTopic(
-    Topics.buyerGroups,
-    async (value) => (await codec.decode(value)) as BuyerGroupStateRecord,
-  );
-  const generations = (): PublishedGeneration[] => {
-    const byGeneration = new Map<number, PublishedGeneration>();
-    for (const { key, value } of reader.records) {
-      if (key !== companyId || byGeneration.has(value.generation)) continue;
-      byGeneration.set(value.generation, {
-        generation: value.generation,
-        origins: value.origins.map((o) => o.ref),
-      });
-    }
-    return [...byGeneration.values()].sort((a, b) => a.generation - b.generation);
-  };
-  return {
-    /** The first published generation above `after` whose origins include `ref`. */
-    waitForOrigin: (ref: string, after = -1): Promise<PublishedGeneration> =>
-      waitFor(() => generations().find((g) => g.generation > after && g.origins.includes(ref)), {
-        timeoutMs: 60_000,
-        description: `${companyId}: a published generation including ${ref}`,
-      }),
-    generationsAfter: (generation: number): PublishedGeneration[] =>
-      generations().filter((g) => g.generation > generation),
-    /** How many times `ref` is among the origins of all published generations. */
-    occurrences: (ref: string): number =>
-      generations().reduce((n, g) => n + g.origins.filter((o) => o === ref).length, 0),
-    stop: () => reader.stop(),
-  };
-}
-
 describe('exactly once in effect', () => {
   beforeAll(requireStack);
 
@@ -132,7 +90,7 @@ describe('exactly once in effect', () => {
     // Counted where the calls land: a second call would show even if the provider did not bill it.
     const requestsBefore = await withDatabase((db) => providerRequests(db, companyId));
     expect(requestsBefore.filter((r) => r.outcome === 'billed')).toHaveLength(1);
-    const published = await publishedGenerations(companyId);
+    const published = await publishedGroups(companyId);
     try {
       // The same webhook twice: the second is answered 200 and goes nowhere. It reports the
       // title the row already has (a provider confirming it), so the roster is unchanged.
@@ -157,7 +115,7 @@ describe('exactly once in effect', () => {
 
       // Exactly three generations after the first group, one per trigger, in order; the
       // duplicate delivery is in none, the replayed change in one besides the original's.
-      const after = published.generationsAfter(saved.generation);
+      const after = published.generations().filter((g) => g.generation > saved.generation);
       expect(after.map((g) => g.generation)).toEqual([
         byWebhook.generation,
         byReplay.generation,

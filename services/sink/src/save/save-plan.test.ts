@@ -1,5 +1,11 @@
 import type { BuyerGroupWorkRecord } from '@bgs/platform';
-import { diffsAgainstSaved, membersToWrite, planSaves, type SaveRequest } from './save-plan';
+import {
+  diffsAgainstSaved,
+  membersToWrite,
+  planSaves,
+  withoutSavedOrigins,
+  type SaveRequest,
+} from './save-plan';
 
 const request = (
   companyId: string,
@@ -34,6 +40,46 @@ describe('planSaves', () => {
   it('orders every list by company id, the order rows are locked in', () => {
     const plan = planSaves([request('co-b', 2), request('co-a', 2), request('co-c', 2)], new Map());
     expect(plan.fresh.map((r) => r.work.companyId)).toEqual(['co-a', 'co-b', 'co-c']);
+  });
+});
+
+describe('withoutSavedOrigins', () => {
+  const folded = (generation: number, refs: string[]): SaveRequest['work'] =>
+    ({
+      companyId: 'co-1',
+      generation,
+      origins: refs.map((ref) => ({ ref, occurredAt: 1 })),
+      originCount: refs.length,
+    }) as unknown as BuyerGroupWorkRecord;
+  // The newest of a batch carries every origin of the batch's older generations of the company.
+  const newest = (earlier: BuyerGroupWorkRecord[], own: string[]): SaveRequest => ({
+    traceId: null,
+    work: folded(9, [...earlier.flatMap((e) => e.origins.map((o) => o.ref)), ...own]),
+    earlier: earlier.map((work) => ({ traceId: null, work })),
+  });
+
+  it('drops the origins of a generation saved already (a redelivered batch) and keeps the rest', () => {
+    const saved = folded(5, ['cdc:a', 'cdc:b']);
+    const unsaved = folded(7, ['cdc:c']);
+    const request = withoutSavedOrigins(newest([saved, unsaved], ['cdc:d']), 5);
+    expect(request.work.origins.map((o) => o.ref)).toEqual(['cdc:c', 'cdc:d']);
+    expect(request.work.originCount).toBe(2);
+  });
+
+  it('keeps a change the newest includes once more of its own (a replayed event)', () => {
+    const request = withoutSavedOrigins(newest([folded(5, ['cdc:a'])], ['cdc:a']), 5);
+    expect(request.work.origins.map((o) => o.ref)).toEqual(['cdc:a']);
+  });
+
+  it('changes nothing when no folded generation is saved', () => {
+    const request = newest([folded(7, ['cdc:c'])], ['cdc:d']);
+    expect(withoutSavedOrigins(request, 5)).toBe(request);
+  });
+
+  it('is what planSaves writes for a redelivered batch', () => {
+    const plan = planSaves([newest([folded(5, ['cdc:a'])], ['cdc:d'])], new Map([['co-1', 5]]));
+    expect(plan.alreadySaved.map((r) => r.work.generation)).toEqual([5]);
+    expect(plan.fresh.map((r) => r.work.origins.map((o) => o.ref))).toEqual([['cdc:d']]);
   });
 });
 
@@ -120,10 +166,15 @@ describe('membersToWrite', () => {
 
 describe('planSaves after a crash between the database commit and the Kafka commit', () => {
   const request = (companyId: string, generation: number, earlier: number[] = []) => ({
-    work: { companyId, generation } as BuyerGroupWorkRecord,
+    work: { companyId, generation, origins: [], originCount: 0 } as unknown as BuyerGroupWorkRecord,
     traceId: null,
     earlier: earlier.map((g) => ({
-      work: { companyId, generation: g } as BuyerGroupWorkRecord,
+      work: {
+        companyId,
+        generation: g,
+        origins: [],
+        originCount: 0,
+      } as unknown as BuyerGroupWorkRecord,
       traceId: null,
     })),
   });

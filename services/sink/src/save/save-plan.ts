@@ -45,11 +45,41 @@ export function planSaves(
     if (saved === undefined || saved < request.work.generation) {
       const redelivered = request.earlier?.find((e) => e.work.generation === saved);
       if (redelivered) plan.alreadySaved.push(redelivered);
-      plan.fresh.push(request);
+      plan.fresh.push(saved === undefined ? request : withoutSavedOrigins(request, saved));
     } else if (saved === request.work.generation) plan.alreadySaved.push(request);
     else plan.stale.push({ request, savedGeneration: saved });
   }
   return plan;
+}
+
+/**
+ * The request without the origins it took over from generations saved already. Folding a
+ * batch's older generations into the newest (newestPerCompany) makes the newest the first to
+ * include their changes; but an older one saved by an earlier delivery (a redelivered batch) or
+ * overtaken by the saved one included them before, and is published with them. Claimed again,
+ * those changes would show in two generations.
+ */
+export function withoutSavedOrigins(request: SaveRequest, saved: number): SaveRequest {
+  const savedBefore = (request.earlier ?? []).filter((e) => e.work.generation <= saved);
+  if (savedBefore.length === 0) return request;
+  // A multiset: the same change may rightly be in the newest again (a replayed CDC event).
+  const claimed = new Map<string, number>();
+  for (const ref of savedBefore.flatMap((e) => e.work.origins.map((o) => o.ref))) {
+    claimed.set(ref, (claimed.get(ref) ?? 0) + 1);
+  }
+  const origins = request.work.origins.filter((origin) => {
+    const left = claimed.get(origin.ref) ?? 0;
+    if (left > 0) claimed.set(origin.ref, left - 1);
+    return left === 0;
+  });
+  const originCount = savedBefore.reduce(
+    (n, e) => n - e.work.originCount,
+    request.work.originCount,
+  );
+  return {
+    ...request,
+    work: { ...request.work, origins, originCount: Math.max(originCount, origins.length) },
+  };
 }
 
 export interface SavedMemberRow {
