@@ -4,11 +4,30 @@
  * ingress, and reads of what the sink saved. Every test uses ids of its own, so tests never
  * see each other's data.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Partitioners } from 'kafkajs';
 import type { Client } from 'pg';
-import { repoRoot, uniqueName, withDatabase } from './stack';
+import { discoverBuyerGroup, personFromRow, type PeopleRow, type Person } from '@bgs/domain';
+import {
+  COMPANY_PARTITIONS,
+  createSchemaCodec,
+  createTopicCodec,
+  type Stage,
+  type TopicCodec,
+} from '@bgs/platform';
+import {
+  kafka,
+  producerDefaults,
+  repoRoot,
+  serviceUrl,
+  stack,
+  uniqueName,
+  withDatabase,
+} from './stack';
 import { standardWebhooksHeaders } from './signers';
 import { waitFor } from './wait';
 
@@ -323,4 +342,181 @@ export function waitForIncludedChanges(
       description: `${companyId}: ${count} changes in saved generations`,
     },
   );
+}
+
+/** The target every workspace of `createWorkspace` sells to (its INSERT), as discovery takes it. */
+export const WORKSPACE_TARGET = {
+  productCategory: 'software',
+  targetDepartments: ['engineering', 'it'],
+} as const;
+
+/** The company's people as the upstream rows hold them now, as discovery takes them. */
+export async function upstreamRoster(db: Client, companyId: string): Promise<Person[]> {
+  const { rows } = await db.query<PeopleRow>(
+    `SELECT id, company_id, full_name, email, job_title, department, seniority, manager_id,
+            status, NULL AS updated_at
+       FROM people WHERE company_id = $1`,
+    [companyId],
+  );
+  return rows.map((row) => personFromRow(row));
+}
+
+/**
+ * The group the domain discovers for the company's upstream roster with `changes` applied to
+ * some of its people (by id): the expectation of a test, computed by the product's own rules
+ * rather than guessed.
+ */
+export async function expectedGroup(
+  db: Client,
+  companyId: string,
+  changes: Readonly<Record<string, Partial<Person>>> = {},
+): Promise<ReadonlyMap<string, string>> {
+  const people = (await upstreamRoster(db, companyId)).map((p) => ({ ...p, ...changes[p.id] }));
+  const { members } = discoverBuyerGroup({
+    company: null,
+    people,
+    target: { ...WORKSPACE_TARGET, targetDepartments: [...WORKSPACE_TARGET.targetDepartments] },
+  });
+  return new Map(members.map((m) => [m.personId, m.role]));
+}
+
+/** One refresh log of a company: a generation saved (`completed`) or not (`skipped`), and why. */
+export interface RefreshLog {
+  readonly generation: number;
+  readonly status: string;
+  readonly reason: string;
+  readonly error: string | null;
+}
+
+/** Waits until one of the company's refresh logs satisfies `accept`, and returns it. */
+export function waitForRefreshLog(
+  companyId: string,
+  accept: (log: RefreshLog) => boolean,
+  description: string,
+  timeoutMs = 60_000,
+): Promise<RefreshLog> {
+  return waitFor(
+    () =>
+      withDatabase(async (db) => {
+        const { rows } = await db.query<{
+          generation: string;
+          status: string;
+          reason: string;
+          error: string | null;
+        }>(
+          `SELECT generation, status, reason, error FROM buyer_group_refresh_logs
+            WHERE company_id = $1 ORDER BY generation`,
+          [companyId],
+        );
+        return rows
+          .map((r) => ({ ...r, generation: Number(r.generation) }))
+          .find((log) => accept(log));
+      }),
+    { timeoutMs, intervalMs: 200, description: `${companyId}: ${description}` },
+  );
+}
+
+/** The completed refresh a webhook of the `demo` source caused (alone or with others). */
+export function waitForRefreshByWebhook(companyId: string, eventId: string): Promise<number> {
+  return waitFor(
+    () =>
+      withDatabase(async (db) => {
+        const { rows } = await db.query<{ generation: string }>(
+          `SELECT generation FROM buyer_group_refresh_logs
+            WHERE company_id = $1 AND status = 'completed' AND triggered_by LIKE $2`,
+          [companyId, `%webhook:demo:${eventId}%`],
+        );
+        return rows[0] ? Number(rows[0].generation) : undefined;
+      }),
+    { timeoutMs: 60_000, intervalMs: 200, description: `${companyId}: refresh by ${eventId}` },
+  );
+}
+
+/** A company event: refreshes the group from what is known now, and changes no person. */
+export const restructuring = (companyId: string) => ({
+  id: `evt-${randomUUID()}`,
+  type: 'company.restructuring',
+  timestamp: new Date().toISOString(),
+  company: { id: companyId },
+});
+
+const murmur2Partitioner = Partitioners.DefaultPartitioner();
+
+/** The partition of a company-keyed topic a key lands on (Java's murmur2, as everywhere). */
+export function partitionOf(key: string): number {
+  return murmur2Partitioner({
+    topic: 'any',
+    partitionMetadata: Array.from({ length: COMPANY_PARTITIONS }, (_, id) => ({
+      partitionId: id,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    })),
+    message: { key, value: null },
+  });
+}
+
+/** A fresh company id that lands on the same partition as `neighbour`. */
+export function companyIdBeside(neighbour: string): string {
+  const partition = partitionOf(neighbour);
+  for (;;) {
+    const id = uniqueName('co');
+    if (partitionOf(id) === partition) return id;
+  }
+}
+
+/** Writes records to a topic as any other producer would (murmur2, idempotent retries). */
+export async function produce(
+  topic: string,
+  messages: { key: string; value: Buffer; headers?: Record<string, string> }[],
+): Promise<void> {
+  const producer = kafka().producer(producerDefaults);
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Avro values of one of the pipeline's topics, with its schema from the stack's registry. */
+export function topicCodec<T>(topic: string): TopicCodec<T> {
+  return createTopicCodec<T>(createSchemaCodec({ url: stack.registryUrl }), topic);
+}
+
+const deadLettersCli = path.join(repoRoot, 'packages/platform/dist/cli/dead-letters.js');
+const runFile = promisify(execFile);
+
+/** `dead-letters list <stage>`: one line per dead letter (where, key, from, attempts, error). */
+export async function listDeadLetters(stage: Stage): Promise<string[]> {
+  const { stdout } = await runFile(process.execPath, [deadLettersCli, 'list', stage], {
+    cwd: repoRoot,
+  });
+  return stdout.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** Waits until the stage's dead-letter topic holds a letter keyed `key`, and returns its line. */
+export function waitForDeadLetter(stage: Stage, key: string, timeoutMs = 30_000): Promise<string> {
+  return waitFor(
+    async () => (await listDeadLetters(stage)).find((line) => line.includes(`key=${key} `)),
+    { timeoutMs, intervalMs: 500, description: `a dead letter keyed ${key} in ${stage}.dlq` },
+  );
+}
+
+/**
+ * `bgs_sink_saves_total{outcome}` as the running sink exports it (0 when it counted none): a
+ * counter of the process, shared by every test that runs meanwhile, so only its growth counts.
+ */
+export async function sinkSaves(outcome: 'saved' | 'already_saved' | 'stale'): Promise<number> {
+  const response = await fetch(`${serviceUrl('sink')}/metrics`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!response.ok) throw new Error(`sink /metrics answered ${response.status}`);
+  let total = 0;
+  for (const line of (await response.text()).split('\n')) {
+    const sample = /^bgs_sink_saves_total\{([^}]*)\} (\S+)$/.exec(line);
+    if (sample?.[1]?.split(',').includes(`outcome="${outcome}"`)) total += Number(sample[2]);
+  }
+  return total;
 }
