@@ -378,6 +378,16 @@ describe('deploy/compose/docker-compose.yml', () => {
       );
       expect(sql).toContain(`CREATE DATABASE ${composeConnector['database.dbname']} `);
     });
+
+    it("runs on the stack's passwords on purpose: the image sets NODE_ENV=production", () => {
+      const production: Record<string, string> = { ...env, NODE_ENV: 'production' };
+      expect(env.BGS_DEV_DEFAULTS).toBe('allow');
+      expect(() => loadConfig(provisionConfigSchema, production)).not.toThrow();
+      const { BGS_DEV_DEFAULTS: _optIn, ...withoutOptIn } = production;
+      expect(() => loadConfig(provisionConfigSchema, withoutOptIn)).toThrow(
+        /DATABASE_URL: .*CDC_DATABASE_PASSWORD: /,
+      );
+    });
   });
 
   describe.each(Object.entries(SERVICES))('service %s', (name, schema) => {
@@ -438,6 +448,12 @@ describe('development defaults, which production refuses', () => {
     const stack = read('deploy', 'local', 'stack');
     const serviceEnv = /^service_env\(\) \{\n([\s\S]*?)^\}/m.exec(stack)?.[1] ?? '';
     expect(serviceEnv).toMatch(/^\s*echo "BGS_DEV_DEFAULTS=allow"$/m);
+  });
+
+  it('the native stack opts in for provisioning', () => {
+    const stack = read('deploy', 'local', 'stack');
+    const provisionEnv = /^provision_env\(\) \{\n([\s\S]*?)^\}/m.exec(stack)?.[1] ?? '';
+    expect(provisionEnv).toMatch(/^\s*export BGS_DEV_DEFAULTS=allow$/m);
   });
 });
 
