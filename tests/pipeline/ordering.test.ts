@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { BUYER_GROUP_ROLES } from '@bgs/domain';
 import { Topics, type BuyerGroupWorkRecord } from '@bgs/platform';
-import { requireStack, withDatabase } from '../helpers/stack';
+import { requireStack, stackCommand, withDatabase } from '../helpers/stack';
 import { readTopic } from '../helpers/topic-reader';
 import { publishedGroups } from '../helpers/published';
 import { waitFor } from '../helpers/wait';
@@ -176,15 +176,40 @@ describe('order per company', () => {
       ...Array.from({ length: 19 }, (_, i) => (i % 2 === 0 ? inside : outside)),
       last,
     ];
-    await withDatabase(async (db) => {
-      // One commit per change, back to back, as an application would write them.
-      for (const title of titles) {
-        await db.query(`UPDATE people SET job_title = $2, updated_at = now() WHERE id = $1`, [
-          personId,
-          title,
-        ]);
+    // The sink is away while the burst goes through the other stages, in two halves: it then
+    // finds several generations of the company waiting, and the newest must win, not the first.
+    await stackCommand('stop', 'sink');
+    try {
+      const codec = topicCodec<BuyerGroupWorkRecord>(Topics.buyerGroupResearched);
+      const waiting = await readTopic(Topics.buyerGroupResearched, (value) => codec.decode(value));
+      let written = 0;
+      try {
+        const included = () =>
+          waiting.records
+            .filter((r) => r.key === companyId && r.value.generation > first.generation)
+            .reduce((n, r) => n + r.value.originCount, 0);
+        for (const half of [titles.slice(0, 10), titles.slice(10)]) {
+          await withDatabase(async (db) => {
+            // One commit per change, back to back, as an application would write them.
+            for (const title of half) {
+              await db.query(`UPDATE people SET job_title = $2, updated_at = now() WHERE id = $1`, [
+                personId,
+                title,
+              ]);
+            }
+          });
+          written += half.length;
+          await waitFor(() => included() >= written || undefined, {
+            timeoutMs: 60_000,
+            description: `${written} changes waiting for the sink`,
+          });
+        }
+      } finally {
+        await waiting.stop();
       }
-    });
+    } finally {
+      await stackCommand('start', 'sink');
+    }
     // Every change of the burst is in a saved generation (none lost, none pending), so the
     // saved group is final for it.
     await waitForIncludedChanges(companyId, 8 + titles.length);
