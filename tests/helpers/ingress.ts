@@ -10,7 +10,6 @@ import {
   createLogger,
   createSchemaCodec,
   Registry,
-  type Producer,
   type SchemaCodec,
 } from '@bgs/platform';
 import { parseSources, SourceRegistry } from '../../services/ingress/src/webhooks/sources';
@@ -49,7 +48,7 @@ export async function startIngress(
   const logger = createLogger({ service: 'ingress-test', level: 'error', stream: discard() });
   const sources = new SourceRegistry(parseSources(declaration, {}));
   const pool = new Pool({ connectionString: stack.databaseUrl, max: 20 });
-  const producer: Producer = createIngressProducer({
+  const producer = createIngressProducer({
     brokers: stack.kafkaBrokers,
     clientId: uniqueName('ingress'),
     logger,

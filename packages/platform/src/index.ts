@@ -15,6 +15,7 @@ export * from './kafka/client';
 export * from './kafka/health';
 export * from './kafka/schema-codec';
 export * from './kafka/avro-publisher';
+export * from './kafka/renewing-producer';
 export * from './stage';
 export * from './kafka/topic-codec';
 export * from './kafka/records';

@@ -9,6 +9,8 @@ import {
   createAvroPublisher,
   createKafka,
   createProducer,
+  createRenewingProducer,
+  type PublishingProducer,
   type Producer,
   type Registry,
   type SchemaCodec,
@@ -106,13 +108,15 @@ export const INGRESS_PRODUCER_RETRY = { retries: 3, initialRetryTime: 100, maxRe
  * waits on the client's retries (reconnecting, refreshing metadata); with the services' default
  * (about a minute) a send begun while Kafka is down outlived the request that made it, and once
  * Kafka was back wrote records whose delivery had been answered 503: the provider's retry then
- * put the event on the topic twice. Bounded here, a send fails soon after its request does.
+ * put the event on the topic twice. Bounded here, a send fails soon after its request does; and
+ * a send given up is not retried, so the producer is renewed after a failure
+ * (createRenewingProducer: its batch numbers would otherwise stay behind the broker's).
  */
 export function createIngressProducer(options: {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly logger: Logger;
-}): Producer {
+}): PublishingProducer {
   const kafka = createKafka({ ...options, retry: INGRESS_PRODUCER_RETRY });
-  return createProducer(kafka, { retry: INGRESS_PRODUCER_RETRY });
+  return createRenewingProducer(() => createProducer(kafka, { retry: INGRESS_PRODUCER_RETRY }));
 }
