@@ -71,6 +71,13 @@ describe('withoutSavedOrigins', () => {
     expect(request.work.origins.map((o) => o.ref)).toEqual(['cdc:a']);
   });
 
+  it('keeps the origins of an older generation overtaken by the saved one, never saved itself', () => {
+    // Back late from a retry tier: generation 3 was overtaken by the saved 5 and folded into 9.
+    const overtaken = folded(3, ['cdc:late']);
+    const request = withoutSavedOrigins(newest([overtaken], ['cdc:d']), 5);
+    expect(request.work.origins.map((o) => o.ref)).toEqual(['cdc:late', 'cdc:d']);
+  });
+
   it('changes nothing when no folded generation is saved', () => {
     const request = newest([folded(7, ['cdc:c'])], ['cdc:d']);
     expect(withoutSavedOrigins(request, 5)).toBe(request);

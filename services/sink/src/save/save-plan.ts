@@ -53,14 +53,15 @@ export function planSaves(
 }
 
 /**
- * The request without the origins it took over from generations saved already. Folding a
+ * The request without the origins it took over from the generation saved already. Folding a
  * batch's older generations into the newest (newestPerCompany) makes the newest the first to
- * include their changes; but an older one saved by an earlier delivery (a redelivered batch) or
- * overtaken by the saved one included them before, and is published with them. Claimed again,
- * those changes would show in two generations.
+ * include their changes; but the one an earlier delivery saved (a redelivered batch) included
+ * its own before, and is published again with them. Claimed again, those changes would show in
+ * two generations. An older one that was never saved (overtaken by the saved one, back late
+ * from a retry tier) keeps its origins in the newest: nothing else answers for them.
  */
 export function withoutSavedOrigins(request: SaveRequest, saved: number): SaveRequest {
-  const savedBefore = (request.earlier ?? []).filter((e) => e.work.generation <= saved);
+  const savedBefore = (request.earlier ?? []).filter((e) => e.work.generation === saved);
   if (savedBefore.length === 0) return request;
   // A multiset: the same change may rightly be in the newest again (a replayed CDC event).
   const claimed = new Map<string, number>();
