@@ -6,12 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Server } from 'node:http';
 import { Pool } from 'pg';
-import {
-  createLogger,
-  createSchemaCodec,
-  Registry,
-  type SchemaCodec,
-} from '@bgs/platform';
+import { createLogger, createSchemaCodec, Registry, type SchemaCodec } from '@bgs/platform';
 import { parseSources, SourceRegistry } from '../../services/ingress/src/webhooks/sources';
 import {
   createIngressProducer,

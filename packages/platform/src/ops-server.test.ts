@@ -123,6 +123,32 @@ describe('startOpsServer with a fallback handler', () => {
     }
   });
 
+  it('GET /metrics answers what renderMetrics renders, in the registry content type', async () => {
+    const logs = captureLogs();
+    const registry = new Registry();
+    let render = async (): Promise<string> => 'all_workers_total 7\n';
+    const server = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry,
+      isReady: () => true,
+      logger: logs.logger,
+      renderMetrics: () => render(),
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(registry.contentType);
+      expect(await response.text()).toBe('all_workers_total 7\n');
+
+      render = () => Promise.reject(new Error('a worker did not answer'));
+      expect((await fetch(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(500);
+      await logs.waitFor((e) => e.message === 'ops endpoint failed');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('rejects when the port is taken', async () => {
     const logs = captureLogs();
     const options = {

@@ -24,6 +24,11 @@ export interface OpsServerOptions {
    * Without it, other paths get a JSON 404.
    */
   readonly fallback?: http.RequestListener;
+  /**
+   * The text /metrics answers, in the registry's content type; the registry's own metrics
+   * unless given (an ingress worker under node:cluster answers for every worker).
+   */
+  readonly renderMetrics?: () => Promise<string>;
 }
 
 export interface OpsServer {
@@ -60,6 +65,7 @@ async function checkReady(isReady: ReadinessCheck, timeoutMs: number): Promise<b
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const { registry, isReady, logger, fallback } = options;
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 5_000;
+  const renderMetrics = options.renderMetrics ?? (() => registry.metrics());
 
   const routes: Record<string, (res: http.ServerResponse) => Promise<void>> = {
     '/healthz': async (res) => sendJson(res, 200, { status: 'ok' }),
@@ -73,7 +79,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready' });
     },
     '/metrics': async (res) => {
-      const body = await registry.metrics();
+      const body = await renderMetrics();
       res.writeHead(200, {
         'content-type': registry.contentType,
         'content-length': Buffer.byteLength(body),

@@ -11,7 +11,7 @@ import { kafkaHealthResource } from './kafka/health';
 import { logStartupFailure, processHooks, runService } from './lifecycle';
 import type { LifecyclePart, ProcessHooks } from './lifecycle';
 import { createLogger, type Logger } from './logger';
-import { createMetrics, type Metrics } from './metrics';
+import { createMetrics, type Metrics, type Registry } from './metrics';
 import { startOpsServer } from './ops-server';
 import type { ServiceResource } from './resource';
 
@@ -40,6 +40,12 @@ export interface ServiceDefinition<C extends BaseServiceConfig> {
   readonly setup?: (
     context: ServiceContext<C>,
   ) => Promise<readonly ServiceResource[]> | readonly ServiceResource[];
+  /**
+   * What /metrics answers, given the service's registry; that registry's metrics unless given.
+   * Set before the ops server starts, so /metrics never answers otherwise in between (an
+   * ingress worker under node:cluster answers with every worker's, docs/ingress.md).
+   */
+  readonly renderMetrics?: (registry: Registry) => () => Promise<string>;
 }
 
 /**
@@ -75,6 +81,7 @@ export async function startServiceRuntime<C extends BaseServiceConfig>(
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     registry: metrics.registry,
+    renderMetrics: definition.renderMetrics?.(metrics.registry),
     isReady: () => readiness.isReady(),
     logger,
     fallback: (req, res) => {

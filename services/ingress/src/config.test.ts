@@ -11,6 +11,7 @@ describe('ingress configSchema', () => {
       'DATABASE_URL',
       'HTTP_HOST',
       'HTTP_PORT',
+      'INGRESS_WORKERS',
       'KAFKA_BROKERS',
       'KAFKA_CLIENT_ID',
       'LOG_LEVEL',
@@ -36,7 +37,18 @@ describe('ingress configSchema', () => {
       PRODUCE_TIMEOUT_MS: 5000,
       WEBHOOK_ARCHIVE_RETENTION_DAYS: 7,
       WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS: 60000,
+      INGRESS_WORKERS: 1,
     });
+  });
+
+  it('runs one process unless INGRESS_WORKERS asks for several, and names it when it is bad', () => {
+    expect(loadConfig(configSchema, { ...required, INGRESS_WORKERS: '4' }).INGRESS_WORKERS).toBe(4);
+    expect(loadConfig(configSchema, { ...required, INGRESS_WORKERS: ' ' }).INGRESS_WORKERS).toBe(1);
+    for (const bad of ['0', '-2', '1.5', 'two', '65']) {
+      expect(() => loadConfig(configSchema, { ...required, INGRESS_WORKERS: bad })).toThrow(
+        `INGRESS_WORKERS: expected an integer from 1 to 64, got "${bad}"`,
+      );
+    }
   });
 
   it('keeps archived deliveries at least a day', () => {

@@ -30,6 +30,11 @@ export const configSchema = z.object({
   WEBHOOK_ARCHIVE_RETENTION_DAYS: intField({ min: 1, max: 3650, default: 7 }),
   /** How often the archive is swept for expired deliveries once no backlog is left. */
   WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS: intField({ min: 1_000, max: 86_400_000, default: 60_000 }),
+  /**
+   * Ingress processes on this host sharing HTTP_PORT (node:cluster, docs/ingress.md). 1 runs
+   * no cluster primary at all: where an orchestrator scales by instances, each is one process.
+   */
+  INGRESS_WORKERS: intField({ min: 1, max: 64, default: 1 }),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,14 +1,31 @@
+import cluster from 'node:cluster';
 import { Pool } from 'pg';
-import { createSchemaCodec, launchService, openPostgresPool } from '@bgs/platform';
+import {
+  createLogger,
+  createSchemaCodec,
+  launchService,
+  openPostgresPool,
+  type ServiceDefinition,
+} from '@bgs/platform';
 import { DEFAULT_SWEEP_PACING, startArchiveSweeper } from './archive/sweeper';
-import { SERVICE_NAME, configSchema } from './config';
+import { clusterPlan, runsBackgroundJobs, workerRole } from './cluster/policy';
+import { runPrimary } from './cluster/primary';
+import { joinClusterMetrics } from './cluster/worker';
+import { SERVICE_NAME, configSchema, type Config } from './config';
 import { loadSourcesFile, SourceRegistry } from './webhooks/sources';
 import { createIngressProducer, wireIngress } from './wiring';
 
 // Composition root: config is read once by launchService; the parts are wired in wiring.ts.
-void launchService({
+// With INGRESS_WORKERS > 1 this process is instead a node:cluster primary (cluster/primary.ts)
+// whose workers each run this same file as one whole ingress, sharing HTTP_PORT.
+const role = workerRole(cluster.isWorker, process.env);
+// Now, while the file loads: a worker must answer the primary's metrics requests from the start.
+const renderMetrics = role ? joinClusterMetrics() : undefined;
+
+const ingress: ServiceDefinition<Config> = {
   name: SERVICE_NAME,
   configSchema,
+  renderMetrics,
   setup: async (context) => {
     const { config, logger } = context;
     const sources = new SourceRegistry(loadSourcesFile(config.WEBHOOK_SOURCES_FILE));
@@ -42,6 +59,9 @@ void launchService({
       config,
     );
     context.serveHttp(app);
+    const webhookProducer = { name: 'webhook-producer', stop: () => producer.disconnect() };
+    // A background job: once per host, not once per worker (cluster/policy.ts).
+    if (!runsBackgroundJobs(role)) return [webhookProducer, postgres];
     const sweeper = startArchiveSweeper({
       pool: postgres.pool,
       retentionDays: config.WEBHOOK_ARCHIVE_RETENTION_DAYS,
@@ -50,6 +70,14 @@ void launchService({
       registry: context.metrics.registry,
     });
     // Stopped first (reverse order), while the pool it uses is still open.
-    return [{ name: 'webhook-producer', stop: () => producer.disconnect() }, postgres, sweeper];
+    return [webhookProducer, postgres, sweeper];
   },
-});
+};
+
+const plan = role ? undefined : clusterPlan(process.env);
+if (plan) {
+  const logger = createLogger({ service: SERVICE_NAME, level: plan.logLevel });
+  void runPrimary({ ...plan, logger: logger.child({ role: 'cluster-primary' }) });
+} else {
+  void launchService(ingress);
+}
