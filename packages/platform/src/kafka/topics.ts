@@ -23,11 +23,17 @@ const retained = (days: number): Record<string, string> => ({
   'retention.ms': String(days * 24 * 60 * 60 * 1000),
 });
 
-/** Keyed state: the broker keeps the newest record per key forever. */
+/**
+ * Keyed state: the broker keeps the newest record per key forever, and every record for at
+ * least a day before compaction may remove it. Without that lag, a segment closed after its
+ * hour was compacted at once: a consumer catching up (a CRM sync after a deploy, the chaos
+ * checker after its run) found generations missing that had been published minutes before.
+ */
 const compacted: Record<string, string> = {
   'cleanup.policy': 'compact',
   'min.cleanable.dirty.ratio': '0.1',
   'segment.ms': String(60 * 60 * 1000),
+  'min.compaction.lag.ms': String(24 * 60 * 60 * 1000),
 };
 
 export const Topics = {

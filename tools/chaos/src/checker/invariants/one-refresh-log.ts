@@ -9,10 +9,10 @@
  * one, `superseded by generation N`): it has no publication of its own, but it must be older
  * than a generation that was published. Any other status (the sink writes none) is reported.
  *
- * The topic is compacted (the newest record per company is kept forever): a record of an
- * earlier generation can be cleaned away once its segment is closed (`segment.ms` 1 h), so
- * over a run longer than that a log without a record may be the cleaner's doing; the detail
- * says when a newer record of the company exists.
+ * The topic is compacted (the newest record per company is kept forever), but every record is
+ * kept at least a day first (`min.compaction.lag.ms`), so a run's records are all there when it
+ * is checked; on a topic provisioned without that lag a log without a record may be the
+ * cleaner's doing, and the detail says when a newer record of the company exists.
  */
 import type { Queryable } from '../db';
 import type { InvariantResult, Violation } from '../types';
