@@ -247,6 +247,22 @@ const webhookSources = JSON.parse(
 ) as { sources: { demo: { secrets: { value: string }[] } } };
 const demoSecret = webhookSources.sources.demo.secrets[0]?.value ?? '';
 
+/**
+ * A provider confirming the title the org chart's engineer already has: a refresh of its own
+ * (with a known origin, `webhook:demo:<id>`) that leaves the roster, and so the paid input, as
+ * it was.
+ */
+export function confirmation(companyId: string) {
+  return {
+    id: `evt-${randomUUID()}`,
+    type: 'person.role_change',
+    timestamp: new Date().toISOString(),
+    company: { id: companyId },
+    person: { id: `${companyId}-eng`, oldTitle: 'Senior Engineer', newTitle: 'Staff Engineer' },
+    changes: { title: { old: 'Senior Engineer', new: 'Staff Engineer' } },
+  };
+}
+
 /** Posts a Standard-Webhooks-signed event to the running ingress as the `demo` source. */
 export async function postWebhook(event: object, id: string = randomUUID()): Promise<Response> {
   const body = JSON.stringify(event);

@@ -18,11 +18,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSchemaCodec, Topics } from '@bgs/platform';
 import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
+import { freePort } from '../helpers/ports';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
 import { repoRoot, requireStack, stack, uniqueName } from '../helpers/stack';
 import { readTopic, type TopicReader } from '../helpers/topic-reader';
@@ -56,21 +56,6 @@ const workersSeen = new Set<number>();
 const events = (event: string): LogLine[] => lines.filter((line) => line.event === event);
 const post = (event: object, to = source) => postSignedWebhook({ url }, to, SECRET, event);
 const recordsOf = (eventId: unknown) => topic.records.filter((r) => r.value.eventId === eventId);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** The live children of `pid` (the primary's workers), from /proc. */
 function childrenOf(pid: number): number[] {

@@ -7,10 +7,10 @@
  * an outage (no group coordinator is a non-retriable error); the stage runtime must replace
  * them, or nothing is consumed again.
  */
-import { randomUUID } from 'node:crypto';
 import { requireStack, serviceStatus, stackCommand, withDatabase } from '../helpers/stack';
 import {
   createCompany,
+  confirmation,
   createWorkspace,
   expectedGroup,
   postWebhook,
@@ -22,16 +22,6 @@ import { waitFor } from '../helpers/wait';
 
 /** Titles that put the coordinator in and out of the group: each update changes the roster. */
 const TITLES = ['Software Engineer', 'Marketing Coordinator'] as const;
-
-/** A provider confirming the engineer's title: a refresh of its own, with a known origin. */
-const confirmation = (companyId: string) => ({
-  id: `evt-${randomUUID()}`,
-  type: 'person.role_change',
-  timestamp: new Date().toISOString(),
-  company: { id: companyId },
-  person: { id: `${companyId}-eng`, oldTitle: 'Senior Engineer', newTitle: 'Staff Engineer' },
-  changes: { title: { old: 'Senior Engineer', new: 'Staff Engineer' } },
-});
 
 /**
  * Posts the event until ingress accepts it, as a provider retries a 503. Each attempt also

@@ -6,8 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { Partitioners } from 'kafkajs';
-import { COMPANY_PARTITIONS, Topics, deadLetterTopic } from '@bgs/platform';
+import { Topics, deadLetterTopic } from '@bgs/platform';
 import {
   kafka,
   producerDefaults,
@@ -17,24 +16,16 @@ import {
   withDatabase,
 } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
-import { createCompany, createWorkspace, postWebhook, waitForGroup } from '../helpers/pipeline';
+import {
+  createCompany,
+  createWorkspace,
+  partitionOf,
+  postWebhook,
+  waitForGroup,
+} from '../helpers/pipeline';
 
 const run = promisify(execFile);
 const deadLettersCli = path.join(repoRoot, 'packages/platform/dist/cli/dead-letters.js');
-
-const partitioner = Partitioners.DefaultPartitioner();
-const partitionOf = (key: string): number =>
-  partitioner({
-    topic: 'any',
-    partitionMetadata: Array.from({ length: COMPANY_PARTITIONS }, (_, id) => ({
-      partitionId: id,
-      leader: 0,
-      partitionErrorCode: 0,
-      replicas: [0],
-      isr: [0],
-    })),
-    message: { key, value: null },
-  });
 
 /** A fresh company id that lands on the given partition. */
 function idOnPartition(partition: number): string {

@@ -9,6 +9,7 @@ import { publishedGroups } from '../helpers/published';
 import { waitFor } from '../helpers/wait';
 import {
   createCompany,
+  confirmation,
   createWorkspace,
   operations,
   postWebhook,
@@ -57,18 +58,6 @@ function cdcOriginRef(value: Buffer): string {
   };
   const body = event.payload ?? event;
   return `cdc:people:${String(body.after?.id)}:${String(body.source?.lsn)}`;
-}
-
-/** A provider confirming the title the engineer already has: a refresh, the same roster. */
-function confirmation(companyId: string) {
-  return {
-    id: `evt-${randomUUID()}`,
-    type: 'person.role_change',
-    timestamp: new Date().toISOString(),
-    company: { id: companyId },
-    person: { id: `${companyId}-eng`, oldTitle: 'Senior Engineer', newTitle: 'Staff Engineer' },
-    changes: { title: { old: 'Senior Engineer', new: 'Staff Engineer' } },
-  };
 }
 
 describe('exactly once in effect', () => {

@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../helpers/ports';
 import { repoRoot, requireStack, stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -24,21 +24,6 @@ interface RunningService {
   readonly lines: LogLine[];
   readonly stderr: string[];
   readonly exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function startService(name: string, env: Record<string, string>): RunningService {

@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../helpers/ports';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
 import { repoRoot, requireStack, stack, uniqueName } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -51,21 +51,6 @@ const statusWith = async (secret: string): Promise<number> =>
 function reload(content: string): void {
   writeFileSync(sourcesFile, content);
   child?.kill('SIGHUP');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 beforeAll(async () => {
