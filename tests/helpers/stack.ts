@@ -192,3 +192,13 @@ export async function killPart(part: StackPart): Promise<void> {
     timeout: 60_000,
   });
 }
+
+/** The environment a service started by a test needs to reach the stack, on its own port. */
+export function serviceEnv(port: number): Record<string, string> {
+  return {
+    HTTP_PORT: String(port),
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.registryUrl,
+    DATABASE_URL: stack.databaseUrl,
+  };
+}

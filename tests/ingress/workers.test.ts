@@ -24,7 +24,7 @@ import { createSchemaCodec, Topics } from '@bgs/platform';
 import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
 import { freePort } from '../helpers/ports';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { repoRoot, requireStack, stack, uniqueName } from '../helpers/stack';
+import { repoRoot, requireStack, serviceEnv, stack, uniqueName } from '../helpers/stack';
 import { readTopic, type TopicReader } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 
@@ -180,10 +180,7 @@ beforeAll(async () => {
     env: {
       PATH: process.env.PATH ?? '',
       INGRESS_WORKERS: '2',
-      HTTP_PORT: String(port),
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.registryUrl,
-      DATABASE_URL: stack.databaseUrl,
+      ...serviceEnv(port),
       WEBHOOK_SOURCES_FILE: sourcesFile,
       LOG_LEVEL: 'info',
     },

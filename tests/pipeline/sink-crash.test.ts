@@ -8,7 +8,7 @@ import path from 'node:path';
 import {
   repoRoot,
   requireStack,
-  stack,
+  serviceEnv,
   stackCommand,
   uniqueName,
   withDatabase,
@@ -29,10 +29,7 @@ function startSink(env: Record<string, string>): { child: ChildProcess; output: 
   const child = spawn(process.execPath, [path.join(repoRoot, 'services/sink/dist/main.js')], {
     env: {
       ...process.env,
-      HTTP_PORT: '58113',
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.registryUrl,
-      DATABASE_URL: stack.databaseUrl,
+      ...serviceEnv(58113),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

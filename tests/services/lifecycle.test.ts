@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
-import { repoRoot, requireStack, stack } from '../helpers/stack';
+import { repoRoot, requireStack, serviceEnv } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const SERVICES = ['ingress', 'refresher', 'enricher', 'sink'] as const;
@@ -48,10 +48,7 @@ function startService(name: string, env: Record<string, string>): RunningService
 }
 
 const stackEnv = (port: number): Record<string, string> => ({
-  HTTP_PORT: String(port),
-  KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-  SCHEMA_REGISTRY_URL: stack.registryUrl,
-  DATABASE_URL: stack.databaseUrl,
+  ...serviceEnv(port),
   WEBHOOK_SOURCES_FILE: path.join(repoRoot, 'deploy/local/webhook-sources.json'),
   LOG_LEVEL: 'info',
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { repoRoot, requireStack, stack, uniqueName } from '../helpers/stack';
+import { repoRoot, requireStack, serviceEnv, uniqueName } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const SECRET_A = 'whsec_' + Buffer.from('sighup-reload-secret-A-0001').toString('base64');
@@ -67,10 +67,7 @@ beforeAll(async () => {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
-      HTTP_PORT: String(port),
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.registryUrl,
-      DATABASE_URL: stack.databaseUrl,
+      ...serviceEnv(port),
       WEBHOOK_SOURCES_FILE: sourcesFile,
       LOG_LEVEL: 'info',
     },
