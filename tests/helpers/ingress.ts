@@ -33,6 +33,7 @@ export const DEFAULT_SETTINGS: IngressSettings = {
   PRODUCE_TIMEOUT_MS: 5_000,
   CLAIM_TIMEOUT_MS: 30_000,
   REQUEST_TIMEOUT_MS: 15_000,
+  KAFKA_COMPRESSION: 'none',
 };
 
 export async function startIngress(

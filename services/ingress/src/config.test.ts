@@ -14,6 +14,7 @@ describe('ingress configSchema', () => {
       'INGRESS_WORKERS',
       'KAFKA_BROKERS',
       'KAFKA_CLIENT_ID',
+      'KAFKA_COMPRESSION',
       'LOG_LEVEL',
       'PRODUCE_TIMEOUT_MS',
       'REQUEST_TIMEOUT_MS',

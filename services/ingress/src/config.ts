@@ -2,7 +2,9 @@ import {
   baseServiceConfigShape,
   databaseUrlField,
   durationMsField,
+  enumField,
   intField,
+  RECORD_COMPRESSIONS,
   stringField,
   z,
 } from '@bgs/platform';
@@ -23,6 +25,12 @@ export const configSchema = z.object({
   /** A claim on an event id older than this is presumed abandoned by a crashed request. */
   CLAIM_TIMEOUT_MS: durationMsField(30_000),
   REQUEST_TIMEOUT_MS: durationMsField(15_000),
+  /**
+   * Compression of the records ingress sends. Off by default: on one host GZIP cost the door
+   * CPU and bought nothing (docs/ingress.md has the figures); it pays where the network, not
+   * the CPU, is short.
+   */
+  KAFKA_COMPRESSION: enumField(RECORD_COMPRESSIONS, { default: 'none' }),
   /**
    * Days a verified delivery's archived body and headers are kept; then they go, and so does the
    * personal data in its `webhook_events` payload (the dedup key stays).

@@ -8,5 +8,7 @@ const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}
 
 export function ensureTraceparent(incoming: string | undefined): string {
   if (incoming && TRACEPARENT.test(incoming)) return incoming;
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  // One draw for both ids: each randomBytes call costs a fresh buffer and a trip to the CSPRNG.
+  const ids = randomBytes(24).toString('hex');
+  return `00-${ids.slice(0, 32)}-${ids.slice(32)}-01`;
 }

@@ -35,6 +35,7 @@ export type IngressSettings = Pick<
   | 'PRODUCE_TIMEOUT_MS'
   | 'CLAIM_TIMEOUT_MS'
   | 'REQUEST_TIMEOUT_MS'
+  | 'KAFKA_COMPRESSION'
 >;
 
 export interface IngressConnections {
@@ -60,6 +61,7 @@ export function wireIngress(
     codec,
     observations: createPgObservationStore(pool),
     timeoutMs: settings.PRODUCE_TIMEOUT_MS,
+    compression: settings.KAFKA_COMPRESSION,
   });
   const webhooks = createWebhookRouter({
     sources: connections.sources,

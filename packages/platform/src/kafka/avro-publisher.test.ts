@@ -1,4 +1,4 @@
-import type { TopicMessages } from 'kafkajs';
+import { CompressionTypes, type TopicMessages } from 'kafkajs';
 import { createAvroPublisher, createAvroSender, PublishTimeoutError } from './avro-publisher';
 
 const codecStub = (latestId: (subject: string) => Promise<number>) => ({
@@ -24,6 +24,7 @@ describe('createAvroPublisher', () => {
     expect(codec.latestId).toHaveBeenCalledWith('t-value');
     expect(sendBatch).toHaveBeenNthCalledWith(1, {
       acks: -1,
+      compression: CompressionTypes.None,
       topicMessages: [
         {
           topic: 't',
@@ -110,6 +111,21 @@ describe('createAvroPublisher batching', () => {
 });
 
 describe('createAvroSender', () => {
+  it('compresses its requests with GZIP when asked to', async () => {
+    const sendBatch = jest.fn(async () => []);
+    const codec = codecStub(async () => 1);
+    const sender = createAvroSender({
+      producer: { sendBatch },
+      codec,
+      timeoutMs: 1000,
+      compression: 'gzip',
+    });
+    await sender.send([{ topic: 'a', key: 'k1', value: 1 }]);
+    expect(sendBatch).toHaveBeenCalledWith(
+      expect.objectContaining({ acks: -1, compression: CompressionTypes.GZIP }),
+    );
+  });
+
   it('sends the records of every topic given in one request, each topic with its own schema', async () => {
     const codec = codecStub(async () => 1);
     codec.latestId.mockImplementation(async (subject: string) => (subject === 'a-value' ? 4 : 9));
@@ -123,6 +139,7 @@ describe('createAvroSender', () => {
     expect(sendBatch).toHaveBeenCalledTimes(1);
     expect(sendBatch).toHaveBeenCalledWith({
       acks: -1,
+      compression: CompressionTypes.None,
       topicMessages: [
         { topic: 'a', messages: [{ key: 'k1', value: Buffer.from('4:1') }] },
         {

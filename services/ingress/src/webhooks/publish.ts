@@ -12,6 +12,7 @@ import {
   type AvroPublisher,
   type PersonChangeRecord,
   type Producer,
+  type RecordCompression,
   type SchemaCodec,
 } from '@bgs/platform';
 import { deliveryTouches, readDelivery } from './effects';
@@ -25,6 +26,7 @@ export interface PersonChangePublisherDeps {
   readonly codec: SchemaCodec;
   readonly observations: ObservationStore;
   readonly timeoutMs: number;
+  readonly compression?: RecordCompression;
 }
 
 export function createPersonChangePublisher(
