@@ -13,14 +13,13 @@
  * source put on person-changes: it must equal the 2xx answers, or the run fails.
  */
 import { fork } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import type { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import {
@@ -34,6 +33,7 @@ import {
 import { verifyStandardWebhook } from '../services/ingress/src/webhooks/signatures/standard-webhooks';
 import { parseSources, SourceRegistry } from '../services/ingress/src/webhooks/sources';
 import { createIngressProducer, wireIngress } from '../services/ingress/src/wiring';
+import { endOffsets, headerText, readRange, type PartitionOffsets } from './src/kafka/topic-range';
 
 const print = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -146,6 +146,7 @@ const SETTINGS = {
   PRODUCE_TIMEOUT_MS: 5_000,
   CLAIM_TIMEOUT_MS: 30_000,
   REQUEST_TIMEOUT_MS: 15_000,
+  KAFKA_COMPRESSION: 'none' as const,
 };
 
 function listen(handler: http.RequestListener): Promise<http.Server> {
@@ -227,59 +228,22 @@ function prepare(secret: string, count: number, tag: string): PreparedRequest[] 
 // ---------------------------------------------------------------------------------------------
 // Counting what the bench source put on person-changes, with an independent consumer
 
-type Offsets = Map<number, bigint>;
-
 async function countRecords(
   kafka: ReturnType<typeof createKafka>,
   source: string,
-  from: Offsets,
-  to: Offsets,
+  range: { readonly from: PartitionOffsets; readonly to: PartitionOffsets },
   timeoutMs: number,
 ): Promise<number> {
-  const consumer: Consumer = kafka.consumer({ groupId: `bench-count-${randomUUID()}` });
-  const position = new Map<number, bigint>(from);
-  // By partition and offset: a seek may re-read what the first fetch already delivered.
-  const seen = new Set<string>();
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: Topics.personChanges, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          if (message.headers?.source?.toString() === source) {
-            seen.add(`${batch.partition}:${message.offset}`);
-          }
-          position.set(batch.partition, BigInt(message.offset) + 1n);
-        }
-      },
-    });
-    // Everything before the run cannot carry this run's source name: start where it started.
-    for (const [partition, offset] of from) {
-      consumer.seek({ topic: Topics.personChanges, partition, offset: offset.toString() });
-    }
-    const deadline = Date.now() + timeoutMs;
-    const done = () => [...to].every(([partition, end]) => (position.get(partition) ?? 0n) >= end);
-    while (!done()) {
-      if (Date.now() > deadline) {
-        throw new Error(`the counting consumer did not reach the end offsets in ${timeoutMs} ms`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return seen.size;
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-async function topicEnds(kafka: ReturnType<typeof createKafka>): Promise<Offsets> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(Topics.personChanges);
-    return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
-  } finally {
-    await admin.disconnect();
-  }
+  let records = 0;
+  await readRange(
+    kafka,
+    { topic: Topics.personChanges, ...range },
+    (message) => {
+      if (headerText(message, 'source') === source) records += 1;
+    },
+    timeoutMs,
+  );
+  return records;
 }
 
 /** Mean of a prom-client histogram over all its label sets. */
@@ -416,7 +380,9 @@ async function main(args: readonly string[]): Promise<number> {
   const mainFile = file('main', prepare(secret, requests, `${tag}-m`));
   print(`prepared ${warmup} + ${requests} signed requests for source ${source}`);
 
-  const startOffsets = await topicEnds(kafka);
+  const admin = kafka.admin();
+  await admin.connect();
+  const from = await endOffsets(admin, Topics.personChanges);
   const job = (title: string, server: http.Server, requestsFile: string): DriveJob => ({
     title,
     url: `http://127.0.0.1:${portOf(server)}/webhooks/${source}`,
@@ -455,7 +421,8 @@ async function main(args: readonly string[]): Promise<number> {
 
     // What landed: every 2xx (warm-up included) is one record of this source, and nothing else.
     const accepted = ingressWarm.ok2xx + measured.ok2xx;
-    const records = await countRecords(kafka, source, startOffsets, await topicEnds(kafka), 60_000);
+    const to = await endOffsets(admin, Topics.personChanges);
+    const records = await countRecords(kafka, source, { from, to }, 60_000);
     const { rows } = await postgres.pool.query<{ status: string; count: string }>(
       `SELECT status, count(*) FROM webhook_events WHERE source = $1 GROUP BY status`,
       [source],
@@ -479,6 +446,7 @@ async function main(args: readonly string[]): Promise<number> {
     await close(ingress);
     await close(baseline);
     await producer.disconnect();
+    await admin.disconnect();
     await postgres.stop();
     rmSync(workdir, { recursive: true, force: true });
   }

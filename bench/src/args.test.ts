@@ -53,6 +53,12 @@ describe('parseArgs', () => {
     expect(run(['cdc', '--rows', '200']).rows).toEqual([200]);
   });
 
+  it('measures the bare door by default in ingress only', () => {
+    expect(run(['ingress']).systems).toEqual(['ours', 'baseline', 'bare']);
+    expect(run(['cdc']).systems).toEqual(['ours', 'baseline']);
+    expect(run(['ingress', '--systems', 'ours,bare']).systems).toEqual(['ours', 'bare']);
+  });
+
   it('answers help anywhere', () => {
     expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseArgs(['cdc', '-h'])).toEqual({ kind: 'help' });
@@ -63,7 +69,9 @@ describe('parseArgs', () => {
     [['speed'], /unknown scenario "speed"/],
     [['freshness', '--rates', '10,x'], /--rates must be an integer/],
     [['freshness', '--rates', '0'], /--rates must be an integer from 1/],
-    [['freshness', '--systems', 'ours,redis'], /--systems takes ours, baseline; got "redis"/],
+    [['freshness', '--systems', 'ours,redis'], /--systems takes ours, baseline, bare; got "redis"/],
+    [['freshness', '--systems', 'ours,bare'], /--systems bare: freshness measures ours, baseline/],
+    [['cdc', '--systems', 'bare'], /--systems bare: cdc measures ours, baseline/],
     [['freshness', '--companies'], /--companies needs a value/],
     [['freshness', '--companies', '1', '--companies', '2'], /given twice/],
     [['freshness', '--fast'], /unknown option "--fast"/],

@@ -4,8 +4,17 @@
  */
 export const SCENARIOS = ['freshness', 'ingress', 'cdc'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-export const SYSTEMS = ['ours', 'baseline'] as const;
+/** `bare`: a node:http door that only verifies the signature, this machine's ceiling (ingress). */
+export const SYSTEMS = ['ours', 'baseline', 'bare'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
+/** The systems with a pipeline behind the door, which freshness follows to the saved group. */
+export type PipelineSystem = Exclude<SystemName, 'bare'>;
+/** Only ingress measures a door without a pipeline behind it; the others compare two systems. */
+const SCENARIO_SYSTEMS: Readonly<Record<Scenario, readonly SystemName[]>> = {
+  freshness: ['ours', 'baseline'],
+  ingress: SYSTEMS,
+  cdc: ['ours', 'baseline'],
+};
 /** `webhook`: provider webhooks only (both systems); `mixed`: the demo's SQL + webhook mix. */
 export const MIXES = ['webhook', 'mixed'] as const;
 export type Mix = (typeof MIXES)[number];
@@ -69,7 +78,10 @@ scenarios:
 options:
   --companies N          dataset size (default ${DEFAULTS.companies}; loaded if not there)
   --seed S               dataset seed (default ${DEFAULTS.seed})
-  --systems LIST         ours,baseline (default both)
+  --systems LIST         ours,baseline,bare (default all three for ingress, ours,baseline
+                         otherwise); bare (ingress only): a plain node:http door in a child
+                         process that verifies the same signature with ingress's verifier and
+                         answers 202, measured once after ours: the ceiling of this machine
   --mix LIST             freshness traffic: webhook,mixed (default both; mixed runs for ours only)
   --rates LIST           explicit rates, e.g. 100,250 (freshness: no doubling past them;
                          ingress: the open-loop rates, default ${DEFAULTS.ingressRates.join(',')})
@@ -85,7 +97,8 @@ options:
   --results-dir DIR      where the JSON and SVG go (default bench/results/)
   -h, --help             this text
 
-Exit status: 0; 1 when the run failed or a change went unseen; 2 for bad options.`;
+Exit status: 0; 1 when the run failed, a change went unseen, or (ingress) the records ours put
+on person-changes differ from its 2xx answers; 2 for bad options.`;
 
 interface Bounds {
   readonly min: number;
@@ -191,13 +204,22 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = readOptions(rest);
   if (typeof values === 'string') return { kind: 'error', message: values };
   const get = <T extends Value>(name: string): T | undefined => values.get(name) as T | undefined;
+  const allowed = SCENARIO_SYSTEMS[scenario as Scenario];
+  const systems = get<SystemName[]>('--systems') ?? allowed;
+  const foreign = systems.find((system) => !allowed.includes(system));
+  if (foreign !== undefined) {
+    return {
+      kind: 'error',
+      message: `--systems ${foreign}: ${scenario} measures ${allowed.join(', ')}`,
+    };
+  }
   return {
     kind: 'run',
     options: {
       scenario: scenario as Scenario,
       companies: get<number>('--companies') ?? DEFAULTS.companies,
       seed: get<number>('--seed') ?? DEFAULTS.seed,
-      systems: get<SystemName[]>('--systems') ?? SYSTEMS,
+      systems,
       mixes: get<Mix[]>('--mix') ?? MIXES,
       rates: get<number[]>('--rates'),
       maxRate: get<number>('--max-rate') ?? DEFAULTS.maxRate,

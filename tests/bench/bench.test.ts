@@ -102,11 +102,14 @@ describe('./bgs bench', () => {
     expect(svg.trimStart()).toMatch(/^(<\?xml[^>]*>\s*)?<svg/);
   }, 120_000);
 
-  it('ingress: closed and open loop, ours and the baseline, running and stopped', async () => {
-    await bench(
+  it('ingress: closed and open loop of every door, running and stopped; the topic count', async () => {
+    const stdout = await bench(
       [
         'ingress',
-        ...SMALL,
+        '--companies',
+        '60',
+        '--systems',
+        'ours,baseline,bare',
         '--rates',
         '20',
         '--step-seconds',
@@ -118,7 +121,8 @@ describe('./bgs bench', () => {
       ],
       110_000,
     );
-    const runs = result('ingress').json.runs as {
+    const { json } = result('ingress');
+    const runs = json.runs as {
       system: string;
       pipeline: string;
       mode: string;
@@ -132,6 +136,8 @@ describe('./bgs bench', () => {
         'baseline:running:open',
         'baseline:stopped:closed',
         'baseline:stopped:open',
+        'bare:stopped:closed',
+        'bare:stopped:open',
         'ours:running:closed',
         'ours:running:open',
         'ours:stopped:closed',
@@ -142,6 +148,9 @@ describe('./bgs bench', () => {
       expect(r.requestsPerSecond).toBeGreaterThan(0);
       expect(r.failed).toBe(0);
     }
+    expect(stdout).toContain('ours/bare');
+    expect(stdout).toMatch(/topic: \d+ records for \d+ accepted deliveries \(exactly once: yes\)/);
+    expect(json.topic).toEqual(expect.objectContaining({ exactlyOnce: true, duplicates: 0 }));
   }, 120_000);
 
   it('cdc: every row on the topic and every touched company saved', async () => {

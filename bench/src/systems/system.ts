@@ -12,7 +12,7 @@ import {
   type Workforce,
 } from '@bgs/demo';
 import { randomBytes } from 'node:crypto';
-import type { Mix, SystemName } from '../args';
+import type { Mix, PipelineSystem } from '../args';
 import type { ProcessTarget } from '../proc/sampler';
 import type { StepOutcome } from '../scenarios/freshness/ledgers';
 import { ChangeMaker, type ChangeListener } from '../traffic/change-maker';
@@ -29,7 +29,7 @@ export interface LagWatch {
 }
 
 export interface SystemUnderTest {
-  readonly name: SystemName;
+  readonly name: PipelineSystem;
   readonly mix: Mix;
   readonly maker: ChangeMaker;
   beginStep(startedAtMs: number): StepLedger;

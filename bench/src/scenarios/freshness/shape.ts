@@ -2,7 +2,7 @@
  * The freshness scenario's pure decisions and shapes: which series run in which order, the
  * next rate, what a step's record holds, the final side-by-side rows. Unit-tested.
  */
-import type { BenchOptions, Mix, SystemName } from '../../args';
+import type { BenchOptions, Mix, PipelineSystem } from '../../args';
 import type { ProcessUsage } from '../../proc/sampler';
 import type { OpenLoopReport } from '../../schedule/open-loop';
 import { summariseLatencies, type LatencySummary } from '@bgs/demo';
@@ -10,7 +10,7 @@ import { isSaturated, kneeOf, nextStepRate, type StepResult } from '../../stats/
 import type { StepOutcome } from './ledgers';
 
 export interface SeriesPlan {
-  readonly system: SystemName;
+  readonly system: PipelineSystem;
   readonly mix: Mix;
 }
 
@@ -42,7 +42,7 @@ export function nextRate(
 }
 
 export interface StepRecord extends StepResult {
-  readonly system: SystemName;
+  readonly system: PipelineSystem;
   readonly mix: Mix;
   readonly rate: number;
   readonly durationMs: number;
@@ -119,7 +119,7 @@ export interface SideBySideRow {
 
 /** One row per rate any series ran, ascending. */
 export function sideBySide(series: readonly SeriesRecord[]): SideBySideRow[] {
-  const find = (system: SystemName, mix: Mix, rate: number) =>
+  const find = (system: PipelineSystem, mix: Mix, rate: number) =>
     series
       .find((s) => s.system === system && s.mix === mix)
       ?.steps.find((step) => step.rate === rate);

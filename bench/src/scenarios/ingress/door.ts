@@ -1,7 +1,7 @@
 /**
- * Measures one webhook door (ours or the baseline's) in one state: a closed loop at N
- * connections with autocannon in a child process, then an open loop at each fixed rate from
- * this process. Every request is a real `person.*` event of the dataset, signed with the
+ * Measures one webhook door (ours, the baseline's or the bare one) in one state: a closed loop
+ * at N connections with autocannon in a child process, then an open loop at each fixed rate
+ * from this process. Every request is a real `person.*` event of the dataset, signed with the
  * legacy `x-signature` scheme, each with its own event id.
  */
 import { fork } from 'node:child_process';
@@ -34,7 +34,10 @@ export type PipelineState = 'running' | 'stopped';
 
 export interface DoorRun {
   readonly system: SystemName;
-  /** Ours: refresher, enricher and sink; the baseline: its BullMQ worker. */
+  /**
+   * Ours: refresher, enricher and sink; the baseline: its BullMQ worker; the bare door has
+   * none: the state of ours while it ran.
+   */
   readonly pipeline: PipelineState;
   readonly mode: 'closed' | 'open';
   readonly connections: number | undefined;
@@ -43,6 +46,8 @@ export interface DoorRun {
   readonly p50Ms: number | undefined;
   readonly p99Ms: number | undefined;
   readonly ok2xx: number;
+  /** 2xx answers to the warm-up before a closed loop (0 for the open loop, which has none). */
+  readonly warmupOk2xx: number;
   readonly failed: number;
   readonly errorsByKind: Readonly<Record<string, number>>;
   readonly generatorFellBehind: boolean;
@@ -52,7 +57,8 @@ export interface DoorRun {
 /** Webhook bodies planned from the dataset's people, each with a new event id. */
 export class WebhookBodies {
   private count = 0;
-  private readonly tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  /** Every body's event id starts with it: this run's deliveries, told apart on the topic. */
+  readonly eventIdPrefix = `evt_ingress_${Date.now().toString(36)}${randomBytes(3).toString('hex')}_`;
 
   private constructor(private readonly planner: Planner) {}
 
@@ -71,7 +77,7 @@ export class WebhookBodies {
   next(atMs: number): string {
     const change = this.planner.plan(() => true);
     if (change?.via !== 'webhook') throw new Error('no webhook could be planned');
-    const eventId = `evt_ingress_${this.tag}_${++this.count}`;
+    const eventId = `${this.eventIdPrefix}${++this.count}`;
     return stampWebhookEvent(change.event, eventId, LEGACY_SOURCE, atMs).body;
   }
 
@@ -152,7 +158,7 @@ async function measureClosed(
   say(
     `${door.system} (pipeline ${door.pipeline}): closed loop, ${options.connections} connections`,
   );
-  await closedLoop(door, bodies.signed(warmup, secret), options.connections);
+  const warm = await closedLoop(door, bodies.signed(warmup, secret), options.connections);
   const requests = bodies.signed(options.requests, secret);
   const { value: result, processes } = await sampled(door, () =>
     closedLoop(door, requests, options.connections),
@@ -170,6 +176,7 @@ async function measureClosed(
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     ok2xx: result.ok2xx,
+    warmupOk2xx: warm.ok2xx,
     failed: result.non2xx + result.errors,
     errorsByKind: {
       ...Object.fromEntries(
@@ -220,6 +227,7 @@ async function measureOpen(
       p50Ms: summary?.p50,
       p99Ms: summary?.p99,
       ok2xx: report.succeeded,
+      warmupOk2xx: 0,
       failed: report.failed,
       errorsByKind: report.errorsByKind,
       generatorFellBehind: report.generatorFellBehind,

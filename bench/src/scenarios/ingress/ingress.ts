@@ -1,20 +1,38 @@
 /**
  * `./bgs bench ingress`: signed-webhook throughput at the door. Ours (ingress's `legacy`
  * source, the predecessor's scheme) with the pipeline running, then with refresher, enricher
- * and sink stopped; then the baseline (ours stopped meanwhile) with its worker running, then
- * stopped. Each: a closed loop at N connections and an open loop at each fixed rate.
+ * and sink stopped; an independent count of what ours put on `person-changes` against its 2xx
+ * answers; then, ours' pipeline still stopped, the bare door (node:http and ingress's verifier
+ * only: the machine's ceiling) and the baseline (ours stopped meanwhile) with its worker
+ * running, then stopped. Each: a closed loop at N connections and an open loop at each rate.
  */
+import { errorText } from '@bgs/demo';
+import { Topics } from '@bgs/platform';
 import { WEBHOOK_PATH } from '../../../baseline/control';
 import { DEFAULTS, type BenchOptions } from '../../args';
-import { say } from '../../output';
+import { endOffsets, type PartitionOffsets } from '../../kafka/topic-range';
+import { say, warn } from '../../output';
 import { stackProcesses } from '../../proc/sampler';
-import { formatMs, formatRate, formatRatio, formatTable } from '../../report/table';
+import { formatTable } from '../../report/table';
 import { writeResult } from '../../results/results';
 import { baselineProcesses, launchBaseline } from '../../systems/baseline';
 import { OUR_SERVICES, PIPELINE_SERVICES, withStopped, type BenchStack } from '../../systems/stack';
+import { uniqueTargets } from '../../systems/system';
 import { LEGACY_SOURCE } from '../../traffic/webhook-client';
 import { prepareDataset } from '../prepare';
+import { startBareDoor } from './bare-door';
 import { measureDoor, WebhookBodies, type DoorRun, type PipelineState } from './door';
+import { ingressHeaders, ingressRows } from './summary';
+import { acceptedBy, countOnTopic, topicCountLines, type TopicCount } from './topic-count';
+
+/** The count, or why it could not be made (the run then fails, but keeps its figures). */
+type TopicCheck = TopicCount | { readonly error: string };
+
+interface Measured {
+  readonly runs: DoorRun[];
+  /** Present when ours ran. */
+  readonly topic?: TopicCheck;
+}
 
 async function measureOurs(
   stack: BenchStack,
@@ -22,8 +40,10 @@ async function measureOurs(
   rates: readonly number[],
   options: BenchOptions,
   signal: AbortSignal,
-): Promise<DoorRun[]> {
+): Promise<Measured> {
   say('── ours: ingress, legacy x-signature source ──');
+  // Before ours' first request (its warm-up's included): where the independent count starts.
+  const from = await endOffsets(stack.admin, Topics.personChanges);
   const door = (pipeline: PipelineState) => ({
     system: 'ours' as const,
     pipeline,
@@ -32,14 +52,73 @@ async function measureOurs(
   });
   const secret = stack.legacySecret;
   const running = await measureDoor(door('running'), bodies, secret, rates, options, signal);
-  // The baseline runs while ours is still stopped: one restart of our services, not two.
-  return withStopped(stack, PIPELINE_SERVICES, say, async () => [
-    ...running,
-    ...(await measureDoor(door('stopped'), bodies, secret, rates, options, signal)),
-    ...(options.systems.includes('baseline') && !signal.aborted
-      ? await measureBaseline(stack, bodies, rates, options, signal)
-      : []),
-  ]);
+  // The other doors run while ours is still stopped: one restart of our services, not two.
+  return withStopped(stack, PIPELINE_SERVICES, say, async () => {
+    const stopped = await measureDoor(door('stopped'), bodies, secret, rates, options, signal);
+    const ours = [...running, ...stopped];
+    const topic = await checkTopic(stack, bodies, ours, from);
+    const others = await measureOthers(stack, bodies, rates, options, signal, 'stopped');
+    return { runs: [...ours, ...others], topic };
+  });
+}
+
+async function checkTopic(
+  stack: BenchStack,
+  bodies: WebhookBodies,
+  ours: readonly DoorRun[],
+  from: PartitionOffsets,
+): Promise<TopicCheck> {
+  say(`counting ours' records on ${Topics.personChanges} with a consumer of the bench's own`);
+  try {
+    const to = await endOffsets(stack.admin, Topics.personChanges);
+    return await countOnTopic(stack.kafka, { from, to }, bodies.eventIdPrefix, acceptedBy(ours));
+  } catch (error) {
+    return { error: errorText(error) };
+  }
+}
+
+/** The bare door, then the baseline; `oursPipeline`: the state ours is left in meanwhile. */
+async function measureOthers(
+  stack: BenchStack,
+  bodies: WebhookBodies,
+  rates: readonly number[],
+  options: BenchOptions,
+  signal: AbortSignal,
+  oursPipeline: PipelineState,
+): Promise<DoorRun[]> {
+  const runs: DoorRun[] = [];
+  if (options.systems.includes('bare') && !signal.aborted) {
+    runs.push(...(await measureBare(stack, bodies, rates, options, signal, oursPipeline)));
+  }
+  if (options.systems.includes('baseline') && !signal.aborted) {
+    runs.push(...(await measureBaseline(stack, bodies, rates, options, signal)));
+  }
+  return runs;
+}
+
+async function measureBare(
+  stack: BenchStack,
+  bodies: WebhookBodies,
+  rates: readonly number[],
+  options: BenchOptions,
+  signal: AbortSignal,
+  oursPipeline: PipelineState,
+): Promise<DoorRun[]> {
+  say("── bare: node:http and ingress's verifier, nothing else ──");
+  const bare = await startBareDoor(stack.legacySecret);
+  try {
+    const door = {
+      system: 'bare' as const,
+      pipeline: oursPipeline,
+      url: bare.url,
+      // The stack's processes too, as for the baseline: what else used the machine meanwhile.
+      processes: () => uniqueTargets([...stackProcesses(stack.stackDir), bare.process]),
+    };
+    return await measureDoor(door, bodies, stack.legacySecret, rates, options, signal);
+  } finally {
+    say('stopping the bare door');
+    await bare.process.stop();
+  }
 }
 
 async function measureBaseline(
@@ -79,36 +158,6 @@ async function measureBaseline(
   });
 }
 
-const runLabel = (run: DoorRun): string =>
-  run.mode === 'closed'
-    ? `closed, ${run.connections} connections`
-    : `open, ${formatRate(run.offeredRate ?? 0)} offered`;
-
-/** One row per (pipeline state, mode): ours beside the baseline, with the ratio. */
-export function ingressRows(runs: readonly DoorRun[]): string[][] {
-  const keys = [...new Set(runs.map((run) => `${run.pipeline}|${runLabel(run)}`))];
-  return keys.map((key) => {
-    const [pipeline, label] = key.split('|') as [string, string];
-    const find = (system: string) =>
-      runs.find((r) => r.system === system && r.pipeline === pipeline && runLabel(r) === label);
-    const ours = find('ours');
-    const baseline = find('baseline');
-    const rate = (run: DoorRun | undefined) => (run ? formatRate(run.requestsPerSecond) : '–');
-    const latency = (run: DoorRun | undefined) =>
-      run ? `${formatMs(run.p50Ms)} / ${formatMs(run.p99Ms)}` : '–';
-    return [
-      `pipeline ${pipeline}`,
-      label,
-      rate(ours),
-      rate(baseline),
-      formatRatio(ours?.requestsPerSecond, baseline?.requestsPerSecond),
-      latency(ours),
-      latency(baseline),
-      `${ours?.failed ?? '–'} / ${baseline?.failed ?? '–'}`,
-    ];
-  });
-}
-
 export async function runIngress(
   stack: BenchStack,
   options: BenchOptions,
@@ -118,36 +167,27 @@ export async function runIngress(
   const prepared = await prepareDataset(stack, options, signal);
   const bodies = await WebhookBodies.create(stack, prepared.dataset, options.seed);
   const rates = options.rates ?? DEFAULTS.ingressRates;
-  const runs: DoorRun[] = [];
-  if (options.systems.includes('ours')) {
-    runs.push(...(await measureOurs(stack, bodies, rates, options, signal)));
-  } else if (options.systems.includes('baseline')) {
-    runs.push(...(await measureBaseline(stack, bodies, rates, options, signal)));
-  }
+  const { runs, topic }: Measured = options.systems.includes('ours')
+    ? await measureOurs(stack, bodies, rates, options, signal)
+    : { runs: await measureOthers(stack, bodies, rates, options, signal, 'running') };
   say();
   say(
-    'webhooks accepted per second at the door (the pipeline: ours refresher/enricher/sink, the baseline its worker):',
+    'webhooks accepted per second at the door (the pipeline: ours refresher/enricher/sink, the baseline its worker; the bare door has none):',
   );
-  say(
-    formatTable(
-      [
-        'state',
-        'load',
-        'ours',
-        'baseline',
-        'ours/baseline',
-        'ours p50 / p99',
-        'baseline p50 / p99',
-        'failed ours / baseline',
-      ],
-      ingressRows(runs),
-    ),
-  );
+  say(formatTable(ingressHeaders(runs), ingressRows(runs)));
+  if (topic) reportTopic(topic);
   const path = writeResult(
     'ingress',
-    { scenario: 'ingress', startedAt: startedAt.toISOString(), options, runs },
+    { scenario: 'ingress', startedAt: startedAt.toISOString(), options, runs, topic },
     options.resultsDir,
   );
   say(`results: ${path}`);
-  return 0;
+  // A record missing or twice is a failed run, whatever the figures.
+  return topic === undefined || ('exactlyOnce' in topic && topic.exactlyOnce) ? 0 : 1;
+}
+
+function reportTopic(topic: TopicCheck): void {
+  say();
+  if ('error' in topic) warn(`topic: could not count ours' records (${topic.error})`);
+  else for (const line of topicCountLines(topic)) say(line);
 }
