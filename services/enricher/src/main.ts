@@ -11,6 +11,7 @@ import {
   type BuyerGroupWorkRecord,
 } from '@bgs/platform';
 import { SERVICE_NAME, configSchema } from './config';
+import { ENRICHER_CONSUMER } from './consumer-groups';
 import { providerOptionsFromConfig } from './provider/config';
 import { createHttpProvider } from './provider/http-provider';
 import { providerFailureClass } from './provider/port';
@@ -19,8 +20,6 @@ import { createPaidOperations } from './stage/paid-operations';
 import { createPgWorkspaceCosts } from './stage/workspace-costs';
 
 // Composition root: buyer-group.discovered → buy what the level asks for → buyer-group.researched.
-// The group keeps its first name (`enricher.enrich`), so a deployed stack resumes from its
-// committed offsets instead of reading buyer-group.discovered again.
 void launchService({
   name: SERVICE_NAME,
   configSchema,
@@ -38,15 +37,15 @@ void launchService({
 
     const consumer = startStageConsumer({
       stage: 'enricher',
-      groupId: 'enricher.enrich',
+      groupId: ENRICHER_CONSUMER.groupId,
       kafka,
       logger,
       registry: metrics.registry,
       concurrency: config.STAGE_CONCURRENCY,
       classify: providerFailureClass,
-      inputs: {
-        [Topics.buyerGroupDiscovered]: avroDecoder(codec(Topics.buyerGroupDiscovered)),
-      },
+      inputs: Object.fromEntries(
+        ENRICHER_CONSUMER.topics.map((topic) => [topic, avroDecoder(codec(topic))]),
+      ),
       handle: createEnrichStep({
         provider,
         paid,

@@ -15,6 +15,7 @@ import {
   type RefreshRequestRecord,
 } from '@bgs/platform';
 import { SERVICE_NAME, configSchema, type RefresherStep } from './config';
+import { REFRESHER_CONSUMERS } from './consumer-groups';
 import { createPgCooldownStore } from './discover/cooldown-store';
 import { createDiscoverHandler } from './discover/discover-handler';
 import { createPgRosterStore } from './discover/roster-store';
@@ -43,7 +44,7 @@ void launchService({
     const route = () =>
       startStageConsumer({
         stage: 'refresher',
-        groupId: 'refresher.route',
+        groupId: REFRESHER_CONSUMERS.route.groupId,
         kafka,
         logger,
         registry: metrics.registry,
@@ -61,17 +62,17 @@ void launchService({
     const discover = () =>
       startStageConsumer({
         stage: 'refresher',
-        groupId: 'refresher.discover',
+        groupId: REFRESHER_CONSUMERS.discover.groupId,
         kafka,
         logger,
         registry: metrics.registry,
         concurrency: config.STAGE_CONCURRENCY,
-        inputs: {
-          [Topics.companyTouches]: avroDecoder(touchCodec),
-          ...Object.fromEntries(
-            [...deferralCodecs].map(([topic, codec]) => [topic, avroDecoder(codec)]),
-          ),
-        },
+        inputs: Object.fromEntries(
+          REFRESHER_CONSUMERS.discover.topics.map((topic) => [
+            topic,
+            avroDecoder(createTopicCodec<CompanyTouchRecord>(registry, topic)),
+          ]),
+        ),
         handle: createDiscoverHandler({
           rosters: createPgRosterStore(db),
           cooldowns: createPgCooldownStore(db),

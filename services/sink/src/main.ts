@@ -13,6 +13,7 @@ import {
   type BuyerGroupWorkRecord,
 } from '@bgs/platform';
 import { SERVICE_NAME, configSchema } from './config';
+import { SINK_CONSUMER } from './consumer-groups';
 import { createBuyerGroupStore } from './save/buyer-group-store';
 import { createSinkMetrics } from './save/metrics';
 import { createSaveHandler } from './save/save-handler';
@@ -35,16 +36,17 @@ void launchService({
     const registry = createSchemaCodec({ url: config.SCHEMA_REGISTRY_URL });
     const consumer = startStageConsumer({
       stage: 'sink',
-      groupId: 'sink',
+      groupId: SINK_CONSUMER.groupId,
       kafka,
       logger,
       registry: metrics.registry,
       concurrency: config.STAGE_CONCURRENCY,
-      inputs: {
-        [Topics.buyerGroupResearched]: avroDecoder(
-          createTopicCodec<BuyerGroupWorkRecord>(registry, Topics.buyerGroupResearched),
-        ),
-      },
+      inputs: Object.fromEntries(
+        SINK_CONSUMER.topics.map((topic) => [
+          topic,
+          avroDecoder(createTopicCodec<BuyerGroupWorkRecord>(registry, topic)),
+        ]),
+      ),
       handle: createSaveHandler({
         store: createBuyerGroupStore(dataSource),
         stateCodec: createTopicCodec<BuyerGroupStateRecord>(registry, Topics.buyerGroups),

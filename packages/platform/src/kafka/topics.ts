@@ -62,6 +62,9 @@ export const RETRY_DELAYS_MS = [2000, 4000, 8000] as const;
 
 export const retryTopic = (stage: Stage, delayMs: number): string =>
   `${stage}.retry.${delayMs / 1000}s`;
+/** Every retry tier of a stage, shortest first. */
+export const retryTopicsOf = (stage: Stage): string[] =>
+  RETRY_DELAYS_MS.map((delay) => retryTopic(stage, delay));
 export const deadLetterTopic = (stage: Stage): string => `${stage}.dlq`;
 /**
  * Paid refreshes inside the cooldown window wait in these delay tiers until it ends. Every

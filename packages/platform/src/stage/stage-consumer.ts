@@ -16,7 +16,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'winston';
 import { createConsumer } from '../kafka/client';
-import { RETRY_DELAYS_MS, retryTopic, type Stage } from '../kafka/topics';
+import { retryTopicsOf, type Stage } from '../kafka/topics';
 import { describeError } from '../logger';
 import type { ServiceResource } from '../resource';
 import { routeFailure, type FailureRoute } from './failure';
@@ -84,6 +84,15 @@ export interface StageConsumerOptions<T> {
 }
 
 export const DEFAULT_MAX_BATCH_RECORDS = 200;
+
+/** A consumer group a stage runs and the topics it reads; each service declares its own. */
+export interface StageConsumerGroup {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+}
+
+/** The consumer group that reads a stage's retry tiers for the records of group `groupId`. */
+export const retryGroupId = (groupId: string): string => `${groupId}.retry`;
 
 /** How often a consumer busy with a slice tells the group it is alive. */
 const HEARTBEAT_EVERY_MS = 1_000;
@@ -202,7 +211,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
   const restarting = new Set<string>();
   let stopping = false;
 
-  const retryTopics = RETRY_DELAYS_MS.map((delay) => retryTopic(options.stage, delay));
+  const retryTopics = retryTopicsOf(options.stage);
 
   const decode = async (
     message: KafkaMessage,
@@ -515,7 +524,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     name: `${options.stage}-consumer:${options.groupId}`,
     async start() {
       await run(options.groupId, Object.keys(options.inputs), false);
-      await run(`${options.groupId}.retry`, retryTopics, true);
+      await run(retryGroupId(options.groupId), retryTopics, true);
       logger.info('consuming', { groupId: options.groupId, topics: Object.keys(options.inputs) });
     },
     /** Not ready while a consumer is being replaced: nothing is consuming its group. */

@@ -41,9 +41,17 @@ function mapped<T>(codec: TopicCodec<T>, map: (record: T) => RoutedInput): Decod
   };
 }
 
+/** What the routing step reads: row changes of both captured tables, and refresh requests. */
+export const ROUTE_TOPICS = [
+  Topics.cdcPeople,
+  Topics.cdcCompanies,
+  Topics.refreshRequests,
+] as const;
+
+/** One decoder per topic of ROUTE_TOPICS, no more and no fewer (the type says so). */
 export function routeDecoders(codecs: {
   readonly refreshRequests: TopicCodec<RefreshRequestRecord>;
-}): Record<string, Decoder<RoutedInput>> {
+}): Record<(typeof ROUTE_TOPICS)[number], Decoder<RoutedInput>> {
   return {
     [Topics.cdcPeople]: cdcDecoder(parseDebeziumPeopleEvent),
     [Topics.cdcCompanies]: cdcDecoder(parseDebeziumCompaniesEvent),
