@@ -263,10 +263,17 @@ export function confirmation(companyId: string) {
   };
 }
 
-/** Posts a Standard-Webhooks-signed event to the running ingress as the `demo` source. */
-export async function postWebhook(event: object, id: string = randomUUID()): Promise<Response> {
+/**
+ * Posts a Standard-Webhooks-signed event to the running ingress as the `demo` source; `url` is
+ * another ingress instance's (`./bgs scale ingress N`).
+ */
+export async function postWebhook(
+  event: object,
+  id: string = randomUUID(),
+  url: string = ingressUrl,
+): Promise<Response> {
   const body = JSON.stringify(event);
-  return fetch(`${ingressUrl}/webhooks/demo`, {
+  return fetch(`${url}/webhooks/demo`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

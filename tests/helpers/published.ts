@@ -6,7 +6,7 @@
  */
 import { Topics, type BuyerGroupStateRecord } from '@bgs/platform';
 import { topicCodec } from './pipeline';
-import { readTopic } from './topic-reader';
+import { readTopic, type TopicReader } from './topic-reader';
 import { waitFor } from './wait';
 
 export interface PublishedGeneration {
@@ -31,9 +31,21 @@ export interface PublishedGroups {
   readonly stop: () => Promise<void>;
 }
 
-export async function publishedGroups(companyId: string): Promise<PublishedGroups> {
+/** An independent reader of `buyer-groups`, to share between several companies' views. */
+export async function readBuyerGroups(): Promise<TopicReader<BuyerGroupStateRecord>> {
   const codec = topicCodec<BuyerGroupStateRecord>(Topics.buyerGroups);
-  const reader = await readTopic(Topics.buyerGroups, (value) => codec.decode(value));
+  return readTopic(Topics.buyerGroups, (value) => codec.decode(value));
+}
+
+export async function publishedGroups(companyId: string): Promise<PublishedGroups> {
+  return publishedGroupsOf(await readBuyerGroups(), companyId);
+}
+
+/** One company's view of a shared reader; its `stop` stops the reader. */
+export function publishedGroupsOf(
+  reader: TopicReader<BuyerGroupStateRecord>,
+  companyId: string,
+): PublishedGroups {
   const states = () => reader.records.filter((r) => r.key === companyId).map((r) => r.value);
   const generations = (): PublishedGeneration[] => {
     const byGeneration = new Map<number, PublishedGeneration>();

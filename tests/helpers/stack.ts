@@ -193,6 +193,24 @@ export async function killPart(part: StackPart): Promise<void> {
   });
 }
 
+/** `./bgs scale`'s ports for instance k >= 2 (deploy/local/stack, instance_port). */
+const SCALE_PORT_BASE = Number(process.env.BGS_SCALE_PORT_BASE ?? 58200);
+const SCALABLE: readonly Service[] = ['ingress', 'refresher', 'enricher', 'sink'];
+
+/** The URL of instance `k` of a service (1 is the service's own port). */
+export const instanceUrl = (service: Service, k: number): string =>
+  k === 1
+    ? serviceUrl(service)
+    : `http://127.0.0.1:${SCALE_PORT_BASE + SCALABLE.indexOf(service) * 10 + k}`;
+
+/**
+ * `./bgs scale SERVICE N`: starts instances up to N and waits until each is ready; stops the
+ * ones above N, highest first, by SIGTERM (a drain) or, with `kill`, SIGKILL.
+ */
+export async function scale(service: Service, count: number, kill = false): Promise<void> {
+  await stackCommand('scale', service, String(count), ...(kill ? ['--kill'] : []));
+}
+
 /** The environment a service started by a test needs to reach the stack, on its own port. */
 export function serviceEnv(port: number): Record<string, string> {
   return {
