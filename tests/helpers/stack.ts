@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -191,6 +192,12 @@ export async function killPart(part: StackPart): Promise<void> {
     cwd: repoRoot,
     timeout: 60_000,
   });
+}
+
+/** The PID the launcher recorded for a running part, e.g. `sink` or `sink@2`. */
+export function partPid(part: string): number {
+  const stackDir = process.env.BGS_STACK_DIR ?? path.join(repoRoot, '.stack');
+  return Number(readFileSync(path.join(stackDir, 'run', `${part}.pid`), 'utf8').trim());
 }
 
 /** `./bgs scale`'s ports for instance k >= 2 (deploy/local/stack, instance_port). */

@@ -22,7 +22,8 @@ import {
   waitForIncludedChanges,
 } from '../helpers/pipeline';
 import { publishedGroupsOf, readBuyerGroups, type PublishedGroups } from '../helpers/published';
-import { kafka, requireStack, scale, withDatabase, type Service } from '../helpers/stack';
+import { groupMembers, unprocessed } from '../helpers/groups';
+import { requireStack, scale, withDatabase, type Service } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const COMPANIES = 6;
@@ -91,43 +92,6 @@ function startTraffic(db: Client, companies: readonly string[]): Traffic {
       });
     },
   };
-}
-
-/** Members of a consumer group as the broker sees them. */
-async function groupMembers(groupId: string): Promise<number> {
-  const admin = kafka().admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([groupId]);
-    return groups[0]?.members.length ?? 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/**
- * Records a group has yet to process on its inputs: end offset minus committed offset, per
- * partition, less the one transaction marker an input written transactionally ends with.
- */
-async function unprocessed(groupId: string, topics: readonly string[]): Promise<number> {
-  const admin = kafka().admin();
-  await admin.connect();
-  try {
-    let behind = 0;
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const end of ends) {
-        const mine = committed?.partitions.find((p) => p.partition === end.partition);
-        const at = Number(mine?.offset ?? -1);
-        const from = at < 0 ? Number(end.low) : at;
-        behind += Math.max(0, Number(end.high) - from - 1);
-      }
-    }
-    return behind;
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 async function scaleUnderTraffic(traffic: Traffic): Promise<void> {
