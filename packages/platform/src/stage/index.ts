@@ -8,3 +8,5 @@ export * from './stage-metrics';
 export * from './avro-decoder';
 export * from './newest-work';
 export * from './dead-letters';
+export * from './lag';
+export * from './lag-gauges';

@@ -22,6 +22,7 @@ import type { ServiceResource } from '../resource';
 import { routeFailure, type FailureRoute } from './failure';
 import { PoisonMessageError, classifyFailure, type FailureClassifier } from './failure-class';
 import { Headers, integerHeader, readHeaders, type HeaderMap } from './headers';
+import { stageLag } from './lag-gauges';
 import { stageMetrics } from './stage-metrics';
 import { DEFAULT_PARTITIONS_PER_SLOT, slotAssigner } from './slots';
 import {
@@ -205,6 +206,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     return found;
   };
   const metrics = stageMetrics(options.registry);
+  const lag = stageLag({ ...options, logger, now });
   const timers = new Set<NodeJS.Timeout>();
   const consumers = new Set<Consumer>();
   /** Groups whose consumer gave up and is being started again. */
@@ -362,6 +364,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     fromRetryTier: boolean,
     payload: EachBatchPayload,
   ): Promise<void> => {
+    lag.fetched(groupId, payload.batch);
     for (const slice of slicesOf(payload.batch.messages, maxBatchRecords)) {
       const more = await withHeartbeats(payload.heartbeat, () =>
         processSlice(groupId, fromRetryTier, payload, slice),
@@ -444,6 +447,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
         offset: { topic: batch.topic, partition: batch.partition, offset: next },
       });
       metrics.commitSeconds.observe(labels, secondsSince(commitStarted));
+      lag.processed(groupId, batch, next);
       resolveOffset(last.offset);
       const processed = pending.length - handled.failures.length;
       if (processed > 0)
@@ -495,6 +499,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       partitionAssigners: [assigner],
     });
     consumers.add(consumer);
+    lag.watch(consumer, groupId);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || stopping) return;
       logger.error('consumer stopped after a non-retriable error; replacing it', {
@@ -502,6 +507,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
         error: describeError(payload.error),
       });
       consumers.delete(consumer);
+      lag.forget(groupId);
       restartLater(groupId, topics, fromRetryTier);
     });
     try {
@@ -540,6 +546,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       // disconnect() waits for the batch in flight to finish and commit.
       await Promise.all([...consumers].map((c) => c.disconnect()));
       await Promise.all([...transactions.values()].map((t) => t.disconnectAll()));
+      await lag.stop();
     },
   };
 }
