@@ -21,13 +21,21 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/bench'],
+      roots: [
+        '<rootDir>/packages',
+        '<rootDir>/services',
+        '<rootDir>/tools',
+        '<rootDir>/bench',
+        '<rootDir>/tests/helpers',
+      ],
       testMatch: [
         '<rootDir>/packages/*/src/**/*.test.ts',
         '<rootDir>/services/*/src/**/*.test.ts',
         '<rootDir>/tools/*/src/**/*.test.ts',
         '<rootDir>/bench/src/**/*.test.ts',
         '<rootDir>/bench/baseline/**/*.test.ts',
+        // The integration helpers' pure parts (no stack needed).
+        '<rootDir>/tests/helpers/**/*.test.ts',
       ],
     },
     {
@@ -36,6 +44,12 @@ module.exports = {
       // Only tests/: the stack's data under .stack/ holds files Jest would take for snapshots.
       roots: ['<rootDir>/tests'],
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      // The helpers' own tests are unit tests (above).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/helpers/'],
+      // BGS_TEST_STACK=containers: the compose stack via testcontainers; otherwise nothing
+      // (the native stack, started by `./bgs test`). See tests/helpers/test-stack.ts.
+      globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
       // Per-project testTimeout is not a Jest 29 option; the setup file sets it.
       setupFilesAfterEnv: ['<rootDir>/tests/helpers/jest-setup.ts'],
     },
