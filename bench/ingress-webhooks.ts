@@ -32,6 +32,7 @@ import {
 } from '@bgs/platform';
 import { verifyStandardWebhook } from '../services/ingress/src/webhooks/signatures/standard-webhooks';
 import { parseSources, SourceRegistry } from '../services/ingress/src/webhooks/sources';
+import { SETTING_DEFAULTS } from '../services/ingress/src/config';
 import { createIngressProducer, wireIngress } from '../services/ingress/src/wiring';
 import { endOffsets, headerText, readRange, type PartitionOffsets } from './src/kafka/topic-range';
 
@@ -139,16 +140,6 @@ const STACK = {
   databaseUrl: `postgres://bgs_app:bgs_app@127.0.0.1:${pgPort}/buyergroups`,
 };
 
-/** config.ts's defaults. */
-const SETTINGS = {
-  WEBHOOK_BODY_LIMIT_BYTES: 256 * 1024,
-  WEBHOOK_TOLERANCE_MS: 5 * 60_000,
-  PRODUCE_TIMEOUT_MS: 5_000,
-  CLAIM_TIMEOUT_MS: 30_000,
-  REQUEST_TIMEOUT_MS: 15_000,
-  KAFKA_COMPRESSION: 'none' as const,
-};
-
 function listen(handler: http.RequestListener): Promise<http.Server> {
   return new Promise((resolve) => {
     const server = http.createServer(handler);
@@ -170,7 +161,7 @@ function baselineHandler(secret: string): http.RequestListener {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= SETTINGS.WEBHOOK_BODY_LIMIT_BYTES) chunks.push(chunk);
+      if (size <= SETTING_DEFAULTS.WEBHOOK_BODY_LIMIT_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
       const verification = verifyStandardWebhook(
@@ -181,7 +172,11 @@ function baselineHandler(secret: string): http.RequestListener {
             return Array.isArray(value) ? value.join(', ') : value;
           },
         },
-        { secrets: [secret], nowMs: Date.now(), toleranceMs: SETTINGS.WEBHOOK_TOLERANCE_MS },
+        {
+          secrets: [secret],
+          nowMs: Date.now(),
+          toleranceMs: SETTING_DEFAULTS.WEBHOOK_TOLERANCE_MS,
+        },
       );
       const status = verification.ok ? 202 : 401;
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -365,7 +360,7 @@ async function main(args: readonly string[]): Promise<number> {
       registry,
       logger,
     },
-    SETTINGS,
+    SETTING_DEFAULTS,
   );
   const ingress = await listen(app);
   const baseline = await listen(baselineHandler(secret));

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import type { Server } from 'node:http';
 import { Pool } from 'pg';
 import { createLogger, createSchemaCodec, Registry, type SchemaCodec } from '@bgs/platform';
+import { SETTING_DEFAULTS } from '../../services/ingress/src/config';
 import { parseSources, SourceRegistry } from '../../services/ingress/src/webhooks/sources';
 import {
   createIngressProducer,
@@ -27,14 +28,7 @@ export interface RunningIngress {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SETTINGS: IngressSettings = {
-  WEBHOOK_BODY_LIMIT_BYTES: 256 * 1024,
-  WEBHOOK_TOLERANCE_MS: 5 * 60_000,
-  PRODUCE_TIMEOUT_MS: 5_000,
-  CLAIM_TIMEOUT_MS: 30_000,
-  REQUEST_TIMEOUT_MS: 15_000,
-  KAFKA_COMPRESSION: 'none',
-};
+export const DEFAULT_SETTINGS: IngressSettings = SETTING_DEFAULTS;
 
 export async function startIngress(
   declaration: object,
