@@ -1,6 +1,7 @@
 /**
  * The launcher's promises: `status` shows every part with its port, PID and health, and
- * `up` on a running stack reuses what runs instead of starting a second copy.
+ * `up` on a running stack reuses what runs instead of starting a second copy, and refuses a
+ * Kafka cluster size its data was not made for.
  */
 import { readFileSync } from 'node:fs';
 import { repoRoot, requireStack, stackCommand } from '../helpers/stack';
@@ -57,5 +58,15 @@ describe('deploy/local/stack', () => {
     for (const part of PARTS) expect(output).toContain(`${part} already running`);
     const after = parseStatus(await stackCommand('status'));
     for (const part of PARTS) expect(after.get(part)?.pid).toBe(before.get(part)?.pid);
+  });
+
+  it('up refuses a broker count its Kafka storage was not formatted for, and says what to do', async () => {
+    await expect(stackCommand('up', '--brokers', '3')).rejects.toThrow(
+      /formatted for 1 broker\(s\), not 3: `\.\/bgs reset` deletes its data/,
+    );
+    await expect(stackCommand('up', '--brokers', 'two')).rejects.toThrow(
+      /--brokers needs a count from 1 to 5, not 'two'/,
+    );
+    expect(parseStatus(await stackCommand('status')).get('kafka')?.health).toBe('healthy');
   });
 });

@@ -90,4 +90,27 @@ describe('provisioning config', () => {
       expect.objectContaining({ variable: 'BGS_DEV_DEFAULTS' }),
     ]);
   });
+
+  it('reads the topic replication settings as positive integers, unset by default', () => {
+    const unset = loadConfig(provisionConfigSchema, {});
+    expect(unset.TOPIC_REPLICATION_FACTOR).toBeUndefined();
+    expect(unset.TOPIC_MIN_INSYNC_REPLICAS).toBeUndefined();
+    const set = loadConfig(provisionConfigSchema, {
+      TOPIC_REPLICATION_FACTOR: '3',
+      TOPIC_MIN_INSYNC_REPLICAS: ' 2 ',
+    });
+    expect([set.TOPIC_REPLICATION_FACTOR, set.TOPIC_MIN_INSYNC_REPLICAS]).toEqual([3, 2]);
+    expect(
+      refusal({ TOPIC_REPLICATION_FACTOR: '0', TOPIC_MIN_INSYNC_REPLICAS: 'two' }).issues,
+    ).toEqual([
+      {
+        variable: 'TOPIC_REPLICATION_FACTOR',
+        message: 'expected an integer of at least 1, got "0"',
+      },
+      {
+        variable: 'TOPIC_MIN_INSYNC_REPLICAS',
+        message: 'expected an integer of at least 1, got "two"',
+      },
+    ]);
+  });
 });

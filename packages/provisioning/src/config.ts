@@ -4,6 +4,8 @@ import {
   databaseUrlField,
   devDefaultsField,
   hostPortListField,
+  intField,
+  optionalEnvField,
   portField,
   stringField,
   urlField,
@@ -16,6 +18,20 @@ const REPO_SCHEMAS_DIR = path.resolve(__dirname, '..', '..', '..', 'schemas');
 
 /** The password of the stack's `bgs_cdc` role (deploy/local/stack, compose's postgres-init.sql). */
 export const DEVELOPMENT_CDC_PASSWORD = 'bgs_cdc';
+
+const positiveInt = intField({ min: 1 });
+
+/**
+ * A positive integer, or `undefined` when unset: provisioning then derives the value from the
+ * cluster (replication.ts). The platform's intField always has a value, so its parse is reused
+ * here for the same wording of errors.
+ */
+const optionalPositiveIntField = optionalEnvField((raw) => {
+  const parsed = positiveInt.safeParse(raw);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, reason: parsed.error.issues[0]?.message ?? 'expected a positive integer' };
+});
 
 /**
  * What provisioning needs to reach. The CDC_DATABASE_* variables say where *Kafka Connect*
@@ -50,6 +66,10 @@ export const provisionConfigSchema = z.object({
     development: { what: "the local stack's CDC role password" },
   }),
   SCHEMAS_DIR: stringField({ default: REPO_SCHEMAS_DIR }),
+  // Replicas of each topic it creates, and min.insync.replicas of every topic; unset, both follow
+  // the broker count (replicationFor).
+  TOPIC_REPLICATION_FACTOR: optionalPositiveIntField,
+  TOPIC_MIN_INSYNC_REPLICAS: optionalPositiveIntField,
   BGS_DEV_DEFAULTS: devDefaultsField,
 });
 

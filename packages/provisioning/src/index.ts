@@ -3,5 +3,7 @@ export * from './connector';
 export * from './connect-client';
 export * from './progress';
 export * from './provision';
+export * from './replication';
 export * from './schemas';
+export * from './topic-plan';
 export * from './topics';

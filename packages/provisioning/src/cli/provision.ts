@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from '@bgs/platform';
 import { provisionConfigSchema } from '../config';
+import { isWarning } from '../progress';
 import { provision, STEPS, type Step } from '../provision';
 
 async function main(args: string[]): Promise<void> {
@@ -14,7 +15,9 @@ async function main(args: string[]): Promise<void> {
   }
   const config = loadConfig(provisionConfigSchema);
   const started = Date.now();
-  await provision(config, asked as Step[], (line) => console.log(`  ✓ ${line}`));
+  await provision(config, asked as Step[], (line) =>
+    console.log(`  ${isWarning(line) ? '!' : '✓'} ${line}`),
+  );
   console.log(
     `  provisioned ${asked.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
