@@ -39,4 +39,12 @@ describe('newestPerCompany', () => {
     expect(kept[0]?.value.originCount).toBe(3);
     expect(kept[0]?.value.origins.map((o) => o.ref).sort()).toEqual(['a-3', 'a-4', 'a-5']);
   });
+
+  it('folds a redelivered copy of a generation once: its origins are not counted twice', () => {
+    const kept = newestPerCompany([record('a', 3), record('a', 5), record('a', 3), record('a', 5)]);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]?.value.generation).toBe(5);
+    expect(kept[0]?.value.originCount).toBe(2);
+    expect(kept[0]?.value.origins.map((o) => o.ref).sort()).toEqual(['a-3', 'a-5']);
+  });
 });

@@ -24,7 +24,7 @@ export function newestPerCompany(
   return [...newest.values()].map((record) => {
     const older = superseded.get(record.value.companyId) ?? [];
     if (older.length === 0) return record;
-    const all = [...older, record];
+    const all = oncePerGeneration([...older, record]);
     const origins = all.flatMap((r) => r.value.origins);
     return {
       ...record,
@@ -35,4 +35,16 @@ export function newestPerCompany(
       },
     };
   });
+}
+
+/**
+ * One record per generation, the last delivered. A generation is one refresh's work: two
+ * records of the same generation are a redelivery (a stage's input read again after its
+ * outputs were committed, as when a broker rejoins its cluster), and folded twice its origins
+ * would show twice in the save.
+ */
+function oncePerGeneration(
+  records: readonly StageRecord<BuyerGroupWorkRecord>[],
+): StageRecord<BuyerGroupWorkRecord>[] {
+  return [...new Map(records.map((r) => [r.value.generation, r])).values()];
 }

@@ -30,6 +30,17 @@ describe('planRefreshes', () => {
     expect(a?.triggeredBy).toBe('cdc:people:a-p');
   });
 
+  it('counts a change carried by two touches of the batch once', () => {
+    const twice = { ref: 'webhook:acme:evt-1', occurredAt: 1 };
+    const [plan] = planRefreshes([
+      { offset: '1', touch: touch('a', { origins: [twice] }), headers: {} },
+      { offset: '2', touch: touch('a'), headers: {} },
+      { offset: '3', touch: touch('a', { origins: [twice] }), headers: {} },
+    ]);
+    expect(plan?.origins.filter((o) => o.ref === twice.ref)).toHaveLength(1);
+    expect(plan?.originCount).toBe(2);
+  });
+
   it('asks for the deepest level any touch asked for, and the workspace’s when none did', () => {
     const [deep] = planRefreshes([
       { offset: '1', touch: touch('a', { level: 'enrich' }), headers: {} },

@@ -54,7 +54,7 @@ export function planRefreshes(inputs: readonly TouchInput[]): RefreshPlan[] {
       BigInt(a.offset) < BigInt(b.offset) ? -1 : BigInt(a.offset) > BigInt(b.offset) ? 1 : 0,
     );
     const newest = ordered[ordered.length - 1] as TouchInput;
-    const origins = ordered.flatMap((t) => t.touch.origins);
+    const origins = onceEach(ordered.flatMap((t) => t.touch.origins));
     const reasons = [...new Set(ordered.map((t) => t.touch.reason))];
     const triggers = [...new Set(ordered.map((t) => t.touch.triggeredBy))];
     return {
@@ -76,5 +76,20 @@ export function planRefreshes(inputs: readonly TouchInput[]): RefreshPlan[] {
       cooldownElapsed: ordered.some((t) => t.touch.cooldownElapsed),
       headers: newest.headers,
     };
+  });
+}
+
+/**
+ * Each change once, at its first appearance. Two touches of one batch carrying the same change
+ * are one delivery read twice: a webhook published again by its provider's retry after a
+ * publish that ingress gave up on had landed after all, or a touch redelivered after a broker
+ * failover. Counted twice, the change would show twice in the saved generation.
+ */
+function onceEach(origins: readonly ChangeOriginRecord[]): ChangeOriginRecord[] {
+  const seen = new Set<string>();
+  return origins.filter((origin) => {
+    if (seen.has(origin.ref)) return false;
+    seen.add(origin.ref);
+    return true;
   });
 }

@@ -2,7 +2,7 @@ import { Headers, type BuyerGroupWorkRecord, type StageRecord } from '@bgs/platf
 import { Registry } from 'prom-client';
 import type { BuyerGroupStore, SaveOutcome } from './buyer-group-store';
 import { createSinkMetrics } from './metrics';
-import { createSaveHandler } from './save-handler';
+import { createSaveHandler, earlierByCompany } from './save-handler';
 
 const work = (companyId: string): BuyerGroupWorkRecord => ({
   companyId,
@@ -75,5 +75,14 @@ describe('the save handler and the freshness measure', () => {
     expect(outputs.map((o) => o.headers)).toEqual([
       { traceparent: 't', [Headers.replay]: 'evt_1' },
     ]);
+  });
+});
+
+describe('earlierByCompany', () => {
+  it('folds each older generation once, however often the batch holds it', () => {
+    const at = (generation: number) => record({ ...work('co-1'), generation }, {});
+    const newest = at(9);
+    const earlier = earlierByCompany([at(7), at(8), at(7), newest, at(8)], [newest]);
+    expect(earlier.get('co-1')?.map((r) => r.value.generation)).toEqual([7, 8]);
   });
 });

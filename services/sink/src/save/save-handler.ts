@@ -77,7 +77,10 @@ function changeOf(
   };
 }
 
-/** Each company's records of the batch older than its newest (folded into it). */
+/**
+ * Each company's records of the batch older than its newest (folded into it), one per
+ * generation: a redelivered copy is the same work (newestPerCompany folds it once too).
+ */
 export function earlierByCompany(
   records: readonly StageRecord<BuyerGroupWorkRecord>[],
   newest: readonly StageRecord<BuyerGroupWorkRecord>[],
@@ -87,7 +90,9 @@ export function earlierByCompany(
   for (const record of records) {
     const { companyId, generation } = record.value;
     if (generation >= (newestGeneration.get(companyId) ?? generation)) continue;
-    earlier.set(companyId, [...(earlier.get(companyId) ?? []), record]);
+    const folded = earlier.get(companyId) ?? [];
+    if (folded.some((r) => r.value.generation === generation)) continue;
+    earlier.set(companyId, [...folded, record]);
   }
   return earlier;
 }
