@@ -7,6 +7,8 @@
 FROM node:20.20.2-bookworm-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+# Applied by npm ci's postinstall (patch-package): patches/README.md says why each exists.
+COPY patches/ patches/
 COPY packages/domain/package.json packages/domain/
 COPY packages/platform/package.json packages/platform/
 COPY packages/db/package.json packages/db/
