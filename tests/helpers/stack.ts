@@ -17,7 +17,10 @@ export const repoRoot = path.resolve(__dirname, '..', '..');
 
 const pgPort = env('BGS_PG_PORT', 55432);
 export const stack = {
-  kafkaBrokers: [`127.0.0.1:${env('BGS_KAFKA_PORT', 59092)}`],
+  // BGS_TEST_KAFKA_BROKERS: every broker of a cluster stack (cluster-stack.ts).
+  kafkaBrokers: process.env.BGS_TEST_KAFKA_BROKERS?.split(',') ?? [
+    `127.0.0.1:${env('BGS_KAFKA_PORT', 59092)}`,
+  ],
   registryUrl: `http://127.0.0.1:${env('BGS_REGISTRY_PORT', 58081)}/apis/ccompat/v7`,
   connectUrl: `http://127.0.0.1:${env('BGS_CONNECT_PORT', 58083)}`,
   databaseUrl: `postgres://bgs_app:bgs_app@127.0.0.1:${pgPort}/buyergroups`,
@@ -121,6 +124,7 @@ export async function stackCommand(...args: string[]): Promise<string> {
   const { stdout } = await run('bash', [path.join(repoRoot, 'deploy/local/stack'), ...args], {
     cwd: repoRoot,
     timeout: 180_000,
+    env: process.env,
   });
   return stdout;
 }
@@ -138,6 +142,7 @@ export async function startWithoutWaiting(service: Service): Promise<void> {
   await run('bash', ['-c', 'source "$1" && start_service "$2"', 'bgs-start', launcher, service], {
     cwd: repoRoot,
     timeout: 30_000,
+    env: process.env,
   });
 }
 
@@ -186,11 +191,12 @@ export async function requireStack(): Promise<void> {
  * requests in flight get no answer. `stackCommand('start', part)` brings it back. The launcher's
  * own `stop_part`, sourced as in `startWithoutWaiting`, so its PID file is looked after.
  */
-export async function killPart(part: StackPart): Promise<void> {
+export async function killPart(part: StackPart | `kafka@${number}`): Promise<void> {
   const launcher = path.join(repoRoot, 'deploy/local/stack');
   await run('bash', ['-c', 'source "$1" && stop_part "$2" KILL', 'bgs-kill', launcher, part], {
     cwd: repoRoot,
     timeout: 60_000,
+    env: process.env,
   });
 }
 
