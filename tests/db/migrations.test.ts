@@ -50,6 +50,7 @@ const MIGRATION_NAMES = [
   'ProviderObservations1795000400000',
   'WebhookArchive1795000500000',
   'ApiKeyScopes1795000600000',
+  'ProviderBudget1795000700000',
 ];
 
 function withDatabase(url: string, database: string): string {
@@ -466,6 +467,12 @@ describe('@bgs/db migrations on a real Postgres', () => {
       '23514',
       'ck_people_manager_not_self',
     );
+    await expectSqlState(
+      source.query(`INSERT INTO workspace_settings (workspace_id, provider_budget_usd)
+                    VALUES ('ws-negative', -1)`),
+      '23514',
+      'ck_workspace_settings_provider_budget_usd',
+    );
     // A member belongs to a saved group.
     await expectSqlState(
       source.query(`INSERT INTO buyer_group_members (company_id, person_id, role, score, generation)
@@ -530,14 +537,33 @@ describe('@bgs/db migrations on a real Postgres', () => {
     expect(await revertMigrations(target().url, 'all')).toEqual([]);
 
     expect(await runMigrations(target().url)).toEqual(MIGRATION_NAMES);
-    // One step back: only the newest migration goes. It adds no table; api_keys loses its
-    // scope (and the operator keys it cannot hold) and keeps its workspace keys.
+    // One step back: only the newest migration goes. It adds no table; workspace_settings
+    // loses its provider budget and keeps its rows.
+    await withClient(target().url, (c) =>
+      c.query(`INSERT INTO workspace_settings (workspace_id, provider_budget_usd)
+               VALUES ('ws1', 250), ('ws2', NULL)`),
+    );
+    expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES.at(-1)]);
+    expect(await existingTables(target().url)).toEqual([...ALL_TABLES, MIGRATIONS_TABLE].sort());
+    const settings = await withClient(target().url, async (c) => {
+      const columns = await c.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_name = 'workspace_settings' AND column_name = 'provider_budget_usd'`,
+      );
+      const rows = await c.query<{ workspace_id: string }>(
+        `SELECT workspace_id FROM workspace_settings ORDER BY workspace_id`,
+      );
+      return { columns: columns.rows, ids: rows.rows.map((r) => r.workspace_id) };
+    });
+    expect(settings).toEqual({ columns: [], ids: ['ws1', 'ws2'] });
+    // A second step back: api_keys loses its scope (and the operator keys it cannot hold) and
+    // keeps its workspace keys.
     await withClient(target().url, (c) =>
       c.query(`INSERT INTO api_keys (workspace_id, name, key_prefix, key_hash, scope)
                VALUES ('ws1', 'w', 'bgs_w', 'hash-w', 'workspace'),
                       (NULL, 'o', 'bgs_o', 'hash-o', 'operator')`),
     );
-    expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES.at(-1)]);
+    expect(await revertMigrations(target().url)).toEqual([MIGRATION_NAMES.at(-2)]);
     expect(await existingTables(target().url)).toEqual([...ALL_TABLES, MIGRATIONS_TABLE].sort());
     const keys = await withClient(target().url, async (c) => {
       const columns = await c.query<{ column_name: string; is_nullable: string }>(

@@ -17,6 +17,7 @@ import { createHttpProvider } from './provider/http-provider';
 import { providerFailureClass } from './provider/port';
 import { createEnrichStep } from './stage/enrich-step';
 import { createPaidOperations } from './stage/paid-operations';
+import { spendMetrics } from './stage/spend-metrics';
 import { createPgWorkspaceCosts } from './stage/workspace-costs';
 
 // Composition root: buyer-group.discovered → buy what the level asks for → buyer-group.researched.
@@ -51,6 +52,7 @@ void launchService({
         paid,
         costs,
         output: codec(Topics.buyerGroupResearched),
+        spend: spendMetrics(metrics.registry),
       }),
     });
     await consumer.start();

@@ -1,6 +1,7 @@
 import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 import { sqlIn } from '../sql';
+import { numericToNumber } from '../transformers';
 
 /**
  * A workspace's buyer-group target and budget. A workspace without a row gets the defaults:
@@ -9,6 +10,7 @@ import { sqlIn } from '../sql';
 @Entity({ name: 'workspace_settings' })
 @Check('ck_workspace_settings_change_level', sqlIn('change_level', ENRICHMENT_LEVELS))
 @Check('ck_workspace_settings_cooldown_seconds', '"cooldown_seconds" >= 0')
+@Check('ck_workspace_settings_provider_budget_usd', '"provider_budget_usd" >= 0')
 export class WorkspaceSettings {
   @PrimaryColumn({
     name: 'workspace_id',
@@ -33,6 +35,20 @@ export class WorkspaceSettings {
   /** Overrides of the default cost per company of each level, in USD. */
   @Column({ name: 'level_costs_usd', type: 'jsonb', default: {} })
   levelCostsUsd!: Partial<Record<EnrichmentLevel, number>>;
+
+  /**
+   * What the enrichment provider may cost the workspace, in USD per rolling 30 days; null is no
+   * budget. Watched by an alert, not enforced (docs/operations.md, "Alerts and SLOs").
+   */
+  @Column({
+    name: 'provider_budget_usd',
+    type: 'numeric',
+    precision: 12,
+    scale: 2,
+    nullable: true,
+    transformer: numericToNumber,
+  })
+  providerBudgetUsd!: number | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;

@@ -1,13 +1,19 @@
 import type { BuyerGroupWorkRecord, StageRecord, TopicCodec } from '@bgs/platform';
-import { DEFAULT_LEVEL_COSTS_USD } from '@bgs/domain';
+import { DEFAULT_LEVEL_COSTS_USD, stageCosts } from '@bgs/domain';
 import type { EnrichmentProvider } from '../provider/port';
 import { createEnrichStep, paidStepsOf } from './enrich-step';
-import type { PaidOperations } from './paid-operations';
+import type { PaidOperation, PaidOperations } from './paid-operations';
+import type { SpendMetrics } from './spend-metrics';
 import type { WorkspaceCosts } from './workspace-costs';
 
-const work = (companyId: string, level: string, generation = 1): BuyerGroupWorkRecord => ({
+const work = (
+  companyId: string,
+  level: string,
+  generation = 1,
+  workspaceId = 'ws-1',
+): BuyerGroupWorkRecord => ({
   companyId,
-  workspaceId: 'ws-1',
+  workspaceId,
   generation,
   level,
   reason: 'test',
@@ -50,8 +56,15 @@ const record = (
   attempt: 0,
 });
 
-/** What the hop did, counted where it happens: the provider's calls and the records it wrote. */
-function harness() {
+interface HarnessOptions {
+  readonly budgetsUsd?: ReadonlyMap<string, number>;
+}
+
+/**
+ * What the hop did, counted where it happens: the provider's calls, the records it wrote, and
+ * what it reported as spent and as budgets.
+ */
+function harness(options: HarnessOptions = {}) {
   const calls: string[] = [];
   const provider: EnrichmentProvider = {
     async enrichContacts(request) {
@@ -78,15 +91,31 @@ function harness() {
       };
     },
   };
+  // A ledger in memory: a key completed once is reused, as pipeline_operations does.
+  const ledger = new Map<string, unknown>();
   const paid: PaidOperations = {
-    async runOnce(op) {
-      return { output: await op.call(), costUsd: op.costUsd, calledNow: true };
+    async runOnce<T>(op: PaidOperation<T>) {
+      if (ledger.has(op.key)) {
+        return { output: ledger.get(op.key) as T, costUsd: op.costUsd, calledNow: false };
+      }
+      const output = await op.call();
+      ledger.set(op.key, output);
+      return { output, costUsd: op.costUsd, calledNow: true };
     },
   };
   const costs: WorkspaceCosts = {
     async forWorkspaces() {
-      return Object.assign(new Map(), { defaults: DEFAULT_LEVEL_COSTS_USD });
+      return Object.assign(new Map(), {
+        defaults: DEFAULT_LEVEL_COSTS_USD,
+        budgetsUsd: options.budgetsUsd ?? new Map<string, number>(),
+      });
     },
+  };
+  const spent: [string, number][] = [];
+  const budgets: [readonly string[], ReadonlyMap<string, number>][] = [];
+  const spend: SpendMetrics = {
+    spent: (workspaceId, costUsd) => spent.push([workspaceId, costUsd]),
+    budgetsLoaded: (ids, budgetsUsd) => budgets.push([ids, budgetsUsd]),
   };
   const written: BuyerGroupWorkRecord[] = [];
   const output: TopicCodec<BuyerGroupWorkRecord> = {
@@ -99,7 +128,13 @@ function harness() {
       throw new Error('not used');
     },
   };
-  return { calls, written, handle: createEnrichStep({ provider, paid, costs, output }) };
+  return {
+    calls,
+    written,
+    spent,
+    budgets,
+    handle: createEnrichStep({ provider, paid, costs, output, spend }),
+  };
 }
 
 describe('paidStepsOf', () => {
@@ -144,5 +179,39 @@ describe('the enricher hop', () => {
       ['co-2', 3],
     ]);
     expect(outputs).toHaveLength(2);
+  });
+
+  it('counts the price of each purchase bought now against its workspace', async () => {
+    const h = harness();
+    await h.handle([
+      record(work('co-1', 'deep_research', 1, 'ws-1'), 1),
+      record(work('co-2', 'enrich', 2, 'ws-2'), 2),
+      record(work('co-3', 'identify', 3, 'ws-3'), 3),
+    ]);
+    const prices = stageCosts(DEFAULT_LEVEL_COSTS_USD);
+    expect(h.spent).toEqual([
+      ['ws-1', prices.enrich],
+      ['ws-2', prices.enrich],
+      ['ws-1', prices.research],
+    ]);
+  });
+
+  it('counts nothing again for purchases reused from the ledger on a redelivery', async () => {
+    const h = harness();
+    await h.handle([record(work('co-1', 'deep_research'), 1)]);
+    await h.handle([record(work('co-1', 'deep_research'), 1)]);
+    expect(h.calls).toEqual(['enrich:co-1', 'research:co-1']);
+    expect(h.spent.map(([workspace]) => workspace)).toEqual(['ws-1', 'ws-1']);
+  });
+
+  it('reports the budgets loaded for the paying workspaces of the batch', async () => {
+    const budgetsUsd = new Map([['ws-1', 100]]);
+    const h = harness({ budgetsUsd });
+    await h.handle([
+      record(work('co-1', 'enrich', 1, 'ws-1'), 1),
+      record(work('co-2', 'enrich', 2, 'ws-2'), 2),
+      record(work('co-3', 'identify', 3, 'ws-3'), 3),
+    ]);
+    expect(h.budgets).toEqual([[['ws-1', 'ws-2'], budgetsUsd]]);
   });
 });

@@ -17,7 +17,8 @@ import {
   type TopicCodec,
 } from '@bgs/platform';
 import { ProviderError, type ContactInput, type EnrichmentProvider } from '../provider/port';
-import type { PaidOperations, PaidStage } from './paid-operations';
+import type { PaidOperations, PaidResult, PaidStage } from './paid-operations';
+import type { SpendMetrics } from './spend-metrics';
 import type { WorkspaceCosts } from './workspace-costs';
 
 export interface EnrichStepDeps {
@@ -25,6 +26,8 @@ export interface EnrichStepDeps {
   readonly paid: PaidOperations;
   readonly costs: WorkspaceCosts;
   readonly output: TopicCodec<BuyerGroupWorkRecord>;
+  /** Provider spend and budgets per workspace (spend-metrics.ts). */
+  readonly spend: SpendMetrics;
 }
 
 const isPaidStage = (stage: string): stage is PaidStage =>
@@ -53,6 +56,11 @@ export function idempotencyKey(step: PaidStage, companyId: string, people: Conta
   return `${step}:${companyId}:${digest}`;
 }
 
+/** What a purchase cost the workspace, when it was bought now: a reused one is not paid again. */
+function countSpend(deps: EnrichStepDeps, workspaceId: string, result: PaidResult<unknown>): void {
+  if (result.calledNow) deps.spend.spent(workspaceId, result.costUsd);
+}
+
 async function buy(
   deps: EnrichStepDeps,
   step: PaidStage,
@@ -73,6 +81,7 @@ async function buy(
         costUsd,
         call: () => deps.provider.enrichContacts(request),
       });
+      countSpend(deps, work.workspaceId, result);
       const byPerson = new Map(result.output.contacts.map((c) => [c.personId, c]));
       return {
         ...work,
@@ -91,6 +100,7 @@ async function buy(
       costUsd,
       call: () => deps.provider.research(request),
     });
+    countSpend(deps, work.workspaceId, result);
     const byPerson = new Map(result.output.insights.map((i) => [i.personId, i]));
     return {
       ...work,
@@ -128,9 +138,9 @@ export function createEnrichStep(deps: EnrichStepDeps): StageHandler<BuyerGroupW
     const paying = newest.filter(
       (r) => paidStepsOf(r.value.level).length > 0 && r.value.members.length > 0,
     );
-    const costs = await deps.costs.forWorkspaces([
-      ...new Set(paying.map((r) => r.value.workspaceId)),
-    ]);
+    const workspaces = [...new Set(paying.map((r) => r.value.workspaceId))];
+    const costs = await deps.costs.forWorkspaces(workspaces);
+    deps.spend.budgetsLoaded(workspaces, costs.budgetsUsd);
     // Companies are independent; the provider adapter bounds how many calls run at once.
     const results = await Promise.all(
       newest.map(async (record) =>

@@ -54,14 +54,18 @@ export function createPaidOperations(db: Queryable, now: () => number = Date.now
       const started = now();
       try {
         const output = await op.call();
-        await db.query(
+        const completed = await db.query<{ idempotency_key: string }>(
           `UPDATE pipeline_operations
               SET status = 'completed', output = $2, duration_ms = $3, cost_usd = $4,
                   error = NULL, completed_at = now()
-            WHERE idempotency_key = $1 AND status <> 'completed'`,
+            WHERE idempotency_key = $1 AND status <> 'completed'
+            RETURNING idempotency_key`,
           [op.key, JSON.stringify(output), Math.max(0, now() - started), op.costUsd],
         );
-        return { output, costUsd: op.costUsd, calledNow: true };
+        // Two deliveries of one key can overlap (a partition's previous owner still at work as
+        // the next one starts): the provider bills the key once, and only the delivery that
+        // completes the entry counts as the one that bought it.
+        return { output, costUsd: op.costUsd, calledNow: completed.rows.length > 0 };
       } catch (error) {
         await db
           .query(
