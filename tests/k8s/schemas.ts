@@ -10,6 +10,7 @@
  */
 // One file per kind: the group indexes load every kind of the group, which takes seconds.
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -39,6 +40,7 @@ const MODELS: readonly ModelClass[] = [
   HorizontalPodAutoscaler,
   ScaledObject,
   ServiceMonitor,
+  PrometheusRule,
 ];
 
 const typeOf = (manifest: Pick<Manifest, 'apiVersion' | 'kind'>): string =>
