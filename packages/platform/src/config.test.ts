@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:58081/apis/ccompat/v7',
       SHUTDOWN_TIMEOUT_MS: 15000,
       DATABASE_URL: 'postgres://bgs_app:bgs_app@127.0.0.1:55432/buyergroups',
+      OTEL_SDK_DISABLED: false,
     });
   });
 
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       SCHEMA_REGISTRY_URL: 'https://registry.internal/apis/ccompat/v7',
       SHUTDOWN_TIMEOUT_MS: 2500,
       DATABASE_URL: 'postgresql://app:pw@db:5432/bg',
+      OTEL_SDK_DISABLED: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

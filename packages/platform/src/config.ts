@@ -34,7 +34,8 @@ export class ConfigError extends Error {
 }
 
 /** Variable names whose values are never printed. */
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH/i;
+// HEADERS: OTEL_EXPORTER_OTLP_HEADERS and the like carry a collector's credentials.
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH|HEADERS/i;
 
 /** `scheme://user:password@…` → `scheme://user:***@…` (up to the last `@`, so odd passwords never leak). */
 export function redactUrlCredentials(value: string): string {
@@ -358,8 +359,109 @@ export function baseServiceConfigShape(serviceName: string, defaultPort: number)
     }),
     SHUTDOWN_TIMEOUT_MS: durationMsField(DEFAULT_SHUTDOWN_TIMEOUT_MS),
     BGS_DEV_DEFAULTS: devDefaultsField,
+    ...tracingConfigShape(),
   };
 }
+
+// ---------------------------------------------------------------- tracing (OpenTelemetry)
+
+/** `key=value,key2=value2`, each part percent-decoded (W3C Baggage's syntax, which OTEL_* lists use). */
+function parseKeyValueList(raw: string): Parsed<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const entry of raw.split(',')) {
+    if (entry.trim() === '') continue;
+    const at = entry.indexOf('=');
+    const key = at < 0 ? '' : entry.slice(0, at).trim();
+    if (key === '') return fail('expected a comma-separated list of key=value');
+    try {
+      result[decodeURIComponent(key)] = decodeURIComponent(entry.slice(at + 1).trim());
+    } catch {
+      return fail('expected a comma-separated list of key=value, percent-encoded');
+    }
+  }
+  return ok(result);
+}
+
+const optionalInt = (min: number): EnvField<number | undefined> =>
+  optionalEnvField((raw) =>
+    /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) && Number(raw) >= min
+      ? ok(Number(raw))
+      : fail(`expected an integer of at least ${min}`),
+  );
+
+const optionalEnum = <const T extends string>(
+  values: readonly T[],
+  hint = '',
+): EnvField<T | undefined> =>
+  optionalEnvField((raw) =>
+    (values as readonly string[]).includes(raw)
+      ? ok(raw as T)
+      : fail(`expected one of ${values.join(', ')}${hint}`),
+  );
+
+const optionalHttpUrl: EnvField<string | undefined> = optionalEnvField((raw) => {
+  try {
+    const url = new URL(raw);
+    if (['http:', 'https:'].includes(url.protocol) && url.hostname !== '') return ok(raw);
+  } catch {
+    // not a URL: refused below
+  }
+  return fail('expected a http or https URL');
+});
+
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+const OTLP_PROTOCOL_HINT = " (grpc is not supported: use the collector's OTLP/HTTP port)";
+
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
+
+/**
+ * The standard OpenTelemetry variables the runtime's tracing reads (tracing.ts), declared so a
+ * typo is a start-up error rather than a silently dropped trace, and so the manifests' checks
+ * know them. Tracing stays off unless an OTLP endpoint (or `OTEL_TRACES_EXPORTER=otlp`) is set.
+ * The SDK reads the same variables itself as fallbacks; the runtime passes the validated values.
+ */
+export function tracingConfigShape() {
+  return {
+    OTEL_SDK_DISABLED: booleanField({ default: false }),
+    OTEL_TRACES_EXPORTER: optionalEnum(['otlp', 'none'] as const),
+    OTEL_SERVICE_NAME: optionalEnvField((raw) => ok(raw)),
+    OTEL_RESOURCE_ATTRIBUTES: optionalEnvField(parseKeyValueList),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalHttpUrl,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalHttpUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: optionalEnum(OTLP_PROTOCOLS, OTLP_PROTOCOL_HINT),
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalEnum(OTLP_PROTOCOLS, OTLP_PROTOCOL_HINT),
+    OTEL_EXPORTER_OTLP_HEADERS: optionalEnvField(parseKeyValueList),
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: optionalEnvField(parseKeyValueList),
+    OTEL_EXPORTER_OTLP_TIMEOUT: optionalInt(1),
+    OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: optionalInt(1),
+    OTEL_TRACES_SAMPLER: optionalEnum(TRACES_SAMPLERS),
+    OTEL_TRACES_SAMPLER_ARG: optionalEnvField((raw) =>
+      /^\d*\.?\d+$/.test(raw) && Number(raw) <= 1
+        ? ok(Number(raw))
+        : fail('expected a number from 0 to 1'),
+    ),
+    OTEL_BSP_SCHEDULE_DELAY: optionalInt(0),
+    OTEL_BSP_EXPORT_TIMEOUT: optionalInt(1),
+    OTEL_BSP_MAX_QUEUE_SIZE: optionalInt(1),
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: optionalInt(1),
+  };
+}
+
+/** The typed result of the tracing shape. */
+export type TracingConfig = {
+  [K in keyof ReturnType<typeof tracingConfigShape>]: z.output<
+    ReturnType<typeof tracingConfigShape>[K]
+  >;
+};
 
 /** The typed result of the base shape. */
 export type BaseServiceConfig = {

@@ -10,6 +10,8 @@ export * from './coalescing-batcher';
 export * from './postgres';
 export * from './prepared-statements';
 export * from './service-runtime';
+export * from './trace-context';
+export * from './tracing';
 export * from './kafka/topics';
 export * from './kafka/client';
 export * from './kafka/health';

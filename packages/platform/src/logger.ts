@@ -4,6 +4,7 @@
  * is written: in the message and in every string of the metadata, at any depth, error
  * messages, stacks and causes included (docs/personal-data.md).
  */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import winston from 'winston';
 import type { Logger } from 'winston';
 import { redactUrlCredentials } from './config';
@@ -79,6 +80,20 @@ export const redactFormat = winston.format((info) => {
   return info;
 });
 
+/**
+ * `trace_id` and `span_id` of the span active where the line is logged, so a log line leads to
+ * its trace. Without tracing no span is ever active and nothing is added. After redaction: an
+ * id is hex, never personal data, and must not be mistaken for a phone number.
+ */
+export const traceContextFormat = winston.format((info) => {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (!spanContext || !isSpanContextValid(spanContext)) return info;
+  const entry = info as unknown as Record<string, unknown>;
+  entry.trace_id = spanContext.traceId;
+  entry.span_id = spanContext.spanId;
+  return info;
+});
+
 export interface LoggerOptions {
   readonly service: string;
   readonly level?: string;
@@ -94,6 +109,7 @@ export function createLogger({ service, level = 'info', stream }: LoggerOptions)
       winston.format.errors({ stack: true }),
       winston.format.timestamp(),
       redactFormat(),
+      traceContextFormat(),
       winston.format.json(),
     ),
     transports: [

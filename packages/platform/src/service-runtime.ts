@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics, type Registry } from './metrics';
 import { startOpsServer } from './ops-server';
 import type { ServiceResource } from './resource';
+import { startTracing, tracingSettings } from './tracing';
 
 export interface ServiceContext<C extends BaseServiceConfig> {
   readonly name: string;
@@ -50,8 +51,9 @@ export interface ServiceDefinition<C extends BaseServiceConfig> {
 
 /**
  * Starts the shared runtime and the service's resources; resolves to the parts in start order:
- * ops server, Kafka admin (readiness probe), producer, the service's resources, and a
- * readiness gate, so shutdown first turns /readyz to 503 and closes the HTTP server last.
+ * tracing (when configured), ops server, Kafka admin (readiness probe), producer, the service's
+ * resources, and a readiness gate, so shutdown first turns /readyz to 503, closes the HTTP
+ * server after the work in flight, and flushes the last spans at the very end.
  */
 export async function startServiceRuntime<C extends BaseServiceConfig>(
   definition: ServiceDefinition<C>,
@@ -67,6 +69,10 @@ export async function startServiceRuntime<C extends BaseServiceConfig>(
     kafkaClientId: config.KAFKA_CLIENT_ID,
   });
   const parts: LifecyclePart[] = [];
+  // First, so the service's work is traced from its first record, and stopped last, so the
+  // spans of the last batches are sent before the process exits.
+  const tracing = startTracing(tracingSettings(config, name), logger);
+  if (tracing.enabled) parts.push({ name: 'tracing', stop: () => tracing.shutdown() });
   const metrics = createMetrics(name);
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,

@@ -1,29 +1,33 @@
-import { ConfigError, loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig, tracingConfigShape } from '@bgs/platform';
 import { configSchema } from './config';
 
 describe('enricher configSchema', () => {
   it('reads exactly the documented variables', () => {
-    expect(Object.keys(configSchema.shape).sort()).toEqual([
-      'BGS_DEV_DEFAULTS',
-      'DATABASE_URL',
-      'HTTP_HOST',
-      'HTTP_PORT',
-      'KAFKA_BROKERS',
-      'KAFKA_CLIENT_ID',
-      'LOG_LEVEL',
-      'PROVIDER_API_KEY',
-      'PROVIDER_BACKOFF_BASE_MS',
-      'PROVIDER_BACKOFF_MAX_MS',
-      'PROVIDER_BASE_URL',
-      'PROVIDER_BREAKER_HALF_OPEN_MS',
-      'PROVIDER_BREAKER_THRESHOLD',
-      'PROVIDER_CONCURRENCY',
-      'PROVIDER_MAX_ATTEMPTS',
-      'PROVIDER_TIMEOUT_MS',
-      'SCHEMA_REGISTRY_URL',
-      'SHUTDOWN_TIMEOUT_MS',
-      'STAGE_CONCURRENCY',
-    ]);
+    expect(Object.keys(configSchema.shape).sort()).toEqual(
+      [
+        'BGS_DEV_DEFAULTS',
+        'DATABASE_URL',
+        'HTTP_HOST',
+        'HTTP_PORT',
+        'KAFKA_BROKERS',
+        'KAFKA_CLIENT_ID',
+        'LOG_LEVEL',
+        'PROVIDER_API_KEY',
+        'PROVIDER_BACKOFF_BASE_MS',
+        'PROVIDER_BACKOFF_MAX_MS',
+        'PROVIDER_BASE_URL',
+        'PROVIDER_BREAKER_HALF_OPEN_MS',
+        'PROVIDER_BREAKER_THRESHOLD',
+        'PROVIDER_CONCURRENCY',
+        'PROVIDER_MAX_ATTEMPTS',
+        'PROVIDER_TIMEOUT_MS',
+        'SCHEMA_REGISTRY_URL',
+        'SHUTDOWN_TIMEOUT_MS',
+        'STAGE_CONCURRENCY',
+        // the runtime's tracing (docs/operations.md, Tracing)
+        ...Object.keys(tracingConfigShape()),
+      ].sort(),
+    );
   });
 
   it('defaults to the conventions of docs/conventions.md', () => {

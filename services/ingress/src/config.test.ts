@@ -1,31 +1,35 @@
-import { ConfigError, loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig, tracingConfigShape } from '@bgs/platform';
 import { configSchema } from './config';
 
 const required = { WEBHOOK_SOURCES_FILE: '/etc/bgs/webhook-sources.json' };
 
 describe('ingress configSchema', () => {
   it('reads exactly the documented variables', () => {
-    expect(Object.keys(configSchema.shape).sort()).toEqual([
-      'BGS_DEV_DEFAULTS',
-      'CLAIM_TIMEOUT_MS',
-      'DATABASE_URL',
-      'HTTP_HOST',
-      'HTTP_PORT',
-      'INGRESS_WORKERS',
-      'KAFKA_BROKERS',
-      'KAFKA_CLIENT_ID',
-      'KAFKA_COMPRESSION',
-      'LOG_LEVEL',
-      'PRODUCE_TIMEOUT_MS',
-      'REQUEST_TIMEOUT_MS',
-      'SCHEMA_REGISTRY_URL',
-      'SHUTDOWN_TIMEOUT_MS',
-      'WEBHOOK_ARCHIVE_RETENTION_DAYS',
-      'WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS',
-      'WEBHOOK_BODY_LIMIT_BYTES',
-      'WEBHOOK_SOURCES_FILE',
-      'WEBHOOK_TOLERANCE_MS',
-    ]);
+    expect(Object.keys(configSchema.shape).sort()).toEqual(
+      [
+        'BGS_DEV_DEFAULTS',
+        'CLAIM_TIMEOUT_MS',
+        'DATABASE_URL',
+        'HTTP_HOST',
+        'HTTP_PORT',
+        'INGRESS_WORKERS',
+        'KAFKA_BROKERS',
+        'KAFKA_CLIENT_ID',
+        'KAFKA_COMPRESSION',
+        'LOG_LEVEL',
+        'PRODUCE_TIMEOUT_MS',
+        'REQUEST_TIMEOUT_MS',
+        'SCHEMA_REGISTRY_URL',
+        'SHUTDOWN_TIMEOUT_MS',
+        'WEBHOOK_ARCHIVE_RETENTION_DAYS',
+        'WEBHOOK_ARCHIVE_SWEEP_INTERVAL_MS',
+        'WEBHOOK_BODY_LIMIT_BYTES',
+        'WEBHOOK_SOURCES_FILE',
+        'WEBHOOK_TOLERANCE_MS',
+        // the runtime's tracing (docs/operations.md, Tracing)
+        ...Object.keys(tracingConfigShape()),
+      ].sort(),
+    );
   });
 
   it('defaults to the conventions of docs/conventions.md', () => {

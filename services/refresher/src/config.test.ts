@@ -1,23 +1,27 @@
-import { ConfigError, loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig, tracingConfigShape } from '@bgs/platform';
 import { configSchema } from './config';
 
 describe('refresher configSchema', () => {
   it('reads exactly the documented variables', () => {
-    expect(Object.keys(configSchema.shape).sort()).toEqual([
-      'BACKFILL_SNAPSHOTS',
-      'BGS_DEV_DEFAULTS',
-      'DATABASE_URL',
-      'HTTP_HOST',
-      'HTTP_PORT',
-      'KAFKA_BROKERS',
-      'KAFKA_CLIENT_ID',
-      'LOG_LEVEL',
-      'MAX_MEMBERS',
-      'REFRESHER_STEPS',
-      'SCHEMA_REGISTRY_URL',
-      'SHUTDOWN_TIMEOUT_MS',
-      'STAGE_CONCURRENCY',
-    ]);
+    expect(Object.keys(configSchema.shape).sort()).toEqual(
+      [
+        'BACKFILL_SNAPSHOTS',
+        'BGS_DEV_DEFAULTS',
+        'DATABASE_URL',
+        'HTTP_HOST',
+        'HTTP_PORT',
+        'KAFKA_BROKERS',
+        'KAFKA_CLIENT_ID',
+        'LOG_LEVEL',
+        'MAX_MEMBERS',
+        'REFRESHER_STEPS',
+        'SCHEMA_REGISTRY_URL',
+        'SHUTDOWN_TIMEOUT_MS',
+        'STAGE_CONCURRENCY',
+        // the runtime's tracing (docs/operations.md, Tracing)
+        ...Object.keys(tracingConfigShape()),
+      ].sort(),
+    );
   });
 
   it('defaults to the conventions of docs/conventions.md', () => {

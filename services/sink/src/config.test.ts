@@ -1,21 +1,25 @@
-import { ConfigError, loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig, tracingConfigShape } from '@bgs/platform';
 import { configSchema } from './config';
 
 describe('sink configSchema', () => {
   it('reads exactly the documented variables', () => {
-    expect(Object.keys(configSchema.shape).sort()).toEqual([
-      'BGS_DEV_DEFAULTS',
-      'DATABASE_URL',
-      'FAILPOINTS',
-      'HTTP_HOST',
-      'HTTP_PORT',
-      'KAFKA_BROKERS',
-      'KAFKA_CLIENT_ID',
-      'LOG_LEVEL',
-      'SCHEMA_REGISTRY_URL',
-      'SHUTDOWN_TIMEOUT_MS',
-      'STAGE_CONCURRENCY',
-    ]);
+    expect(Object.keys(configSchema.shape).sort()).toEqual(
+      [
+        'BGS_DEV_DEFAULTS',
+        'DATABASE_URL',
+        'FAILPOINTS',
+        'HTTP_HOST',
+        'HTTP_PORT',
+        'KAFKA_BROKERS',
+        'KAFKA_CLIENT_ID',
+        'LOG_LEVEL',
+        'SCHEMA_REGISTRY_URL',
+        'SHUTDOWN_TIMEOUT_MS',
+        'STAGE_CONCURRENCY',
+        // the runtime's tracing (docs/operations.md, Tracing)
+        ...Object.keys(tracingConfigShape()),
+      ].sort(),
+    );
   });
 
   it('defaults to the conventions of docs/conventions.md', () => {

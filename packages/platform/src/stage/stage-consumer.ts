@@ -23,6 +23,7 @@ import { routeFailure, type FailureRoute } from './failure';
 import { PoisonMessageError, classifyFailure, type FailureClassifier } from './failure-class';
 import { Headers, integerHeader, readHeaders, type HeaderMap } from './headers';
 import { stageLag } from './lag-gauges';
+import { startRecordSpans, type RecordSpans } from './record-spans';
 import { stageMetrics } from './stage-metrics';
 import { DEFAULT_PARTITIONS_PER_SLOT, slotAssigner } from './slots';
 import {
@@ -251,16 +252,23 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     }
   };
 
-  /** Runs the handler on the batch; on failure, once per record, collecting the failures. */
+  /**
+   * Runs the handler on the batch; on failure, once per record, collecting the failures. The
+   * handler sees the records as `spans` hands them over (each with its span's traceparent); a
+   * failure keeps the record as delivered, so a retry or a dead letter carries the headers it
+   * came with.
+   */
   const handle = async (
     pending: readonly Pending<T>[],
+    spans: RecordSpans<T>,
   ): Promise<{ outputs: OutputRecord[]; failures: Failure[] }> => {
     if (pending.length === 0) return { outputs: [], failures: [] };
     try {
-      return { outputs: [...(await options.handle(pending.map((p) => p.record)))], failures: [] };
+      return { outputs: [...(await spans.all(() => options.handle(spans.records)))], failures: [] };
     } catch (batchError) {
       if (pending.length === 1) {
         const [only] = pending as [Pending<T>];
+        spans.failed(0, batchError);
         return {
           outputs: [],
           failures: [{ record: only.record, raw: only.raw, error: batchError }],
@@ -272,10 +280,12 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       });
       const outputs: OutputRecord[] = [];
       const failures: Failure[] = [];
-      for (const p of pending) {
+      for (const [index, p] of pending.entries()) {
+        const record = spans.records[index] as StageRecord<T>;
         try {
-          outputs.push(...(await options.handle([p.record])));
+          outputs.push(...(await spans.one(index, () => options.handle([record]))));
         } catch (error) {
+          spans.failed(index, error);
           failures.push({ record: p.record, raw: p.raw, error });
         }
       }
@@ -380,7 +390,7 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     payload: EachBatchPayload,
     messages: readonly KafkaMessage[],
   ): Promise<boolean> => {
-    const { batch, resolveOffset, heartbeat, pause, isRunning, isStale } = payload;
+    const { batch, pause, isRunning, isStale } = payload;
     const started = process.hrtime.bigint();
     const labels = { stage: options.stage, group: groupId };
     const pending: Pending<T>[] = [];
@@ -406,54 +416,29 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
     }
 
     if (last) {
-      const handleStarted = process.hrtime.bigint();
-      const handled = await handle(pending);
-      metrics.handleSeconds.observe(labels, secondsSince(handleStarted));
-      metrics.batchRecords.observe(labels, pending.length);
-      failures.push(...handled.failures);
-      const holdKey = `${groupId}|${batch.topic}|${batch.partition}`;
-      const routed = failures.map((failure) => ({
-        failure,
-        offset: failure.raw.offset,
-        route: routeOf(failure, holdsOf(holdKey, failure.raw.offset)),
-      }));
-      const hold = firstHold(routed);
-      if (hold) {
-        holdPartition(holdKey, hold, pause);
-        return false; // nothing resolved: the slice is fetched again when the partition resumes
-      }
-      holds.delete(holdKey);
-      const outputs = [...handled.outputs];
-      for (const { failure, route } of routed) {
-        if (route.kind === 'hold') continue;
-        reportRouted(failure, route);
-        outputs.push({
-          topic: route.topic,
-          key: failure.raw.key?.toString('utf8') ?? null,
-          value: failure.raw.value,
-          headers: route.headers,
+      const spans = startRecordSpans(
+        pending.map((p) => p.record),
+        { stage: options.stage, groupId, topic: batch.topic, partition: batch.partition },
+      );
+      let outcome: 'committed' | 'held' | 'abandoned' = 'abandoned';
+      try {
+        outcome = await commitSlice({
+          groupId,
+          payload,
+          labels,
+          started,
+          spans,
+          pending,
+          failures,
+          skipped,
+          last,
+          stoppedAtNotDue: dueAt !== undefined,
         });
+      } finally {
+        spans.end(outcome === 'committed' ? undefined : outcome);
       }
-      await heartbeat();
-      const next = nextOffsetToCommit({
-        lastHandled: last.offset,
-        lastFetched: batch.messages.at(-1)?.offset,
-        batchLastOffset: batch.lastOffset(),
-        stoppedAtNotDue: dueAt !== undefined,
-      });
-      const commitStarted = process.hrtime.bigint();
-      await transactionsOf(groupId).commit({
-        records: outputs,
-        offset: { topic: batch.topic, partition: batch.partition, offset: next },
-      });
-      metrics.commitSeconds.observe(labels, secondsSince(commitStarted));
-      lag.processed(groupId, batch, next);
-      resolveOffset(last.offset);
-      const processed = pending.length - handled.failures.length;
-      if (processed > 0)
-        metrics.records.inc({ stage: options.stage, outcome: 'processed' }, processed);
-      if (skipped > 0) metrics.records.inc({ stage: options.stage, outcome: 'skipped' }, skipped);
-      metrics.batchSeconds.observe(labels, secondsSince(started));
+      // Nothing resolved: the slice is fetched again when the partition resumes.
+      if (outcome === 'held') return false;
     }
 
     if (dueAt !== undefined) {
@@ -463,6 +448,77 @@ export function startStageConsumer<T>(options: StageConsumerOptions<T>): Service
       return false;
     }
     return true;
+  };
+
+  /**
+   * Handles a read slice and commits its outputs, failures and offsets in one transaction; or,
+   * when a record must be held, commits nothing and pauses the partition.
+   */
+  const commitSlice = async (slice: {
+    readonly groupId: string;
+    readonly payload: EachBatchPayload;
+    readonly labels: { readonly stage: string; readonly group: string };
+    readonly started: bigint;
+    readonly spans: RecordSpans<T>;
+    readonly pending: readonly Pending<T>[];
+    readonly failures: readonly Failure[];
+    readonly skipped: number;
+    readonly last: KafkaMessage;
+    readonly stoppedAtNotDue: boolean;
+  }): Promise<'committed' | 'held'> => {
+    const { groupId, labels, pending, last } = slice;
+    const { batch, resolveOffset, heartbeat, pause } = slice.payload;
+    const handleStarted = process.hrtime.bigint();
+    const handled = await handle(pending, slice.spans);
+    metrics.handleSeconds.observe(labels, secondsSince(handleStarted));
+    metrics.batchRecords.observe(labels, pending.length);
+    const failures = [...slice.failures, ...handled.failures];
+    const holdKey = `${groupId}|${batch.topic}|${batch.partition}`;
+    const routed = failures.map((failure) => ({
+      failure,
+      offset: failure.raw.offset,
+      route: routeOf(failure, holdsOf(holdKey, failure.raw.offset)),
+    }));
+    const hold = firstHold(routed);
+    if (hold) {
+      holdPartition(holdKey, hold, pause);
+      return 'held';
+    }
+    holds.delete(holdKey);
+    const outputs = [...handled.outputs];
+    for (const { failure, route } of routed) {
+      if (route.kind === 'hold') continue;
+      reportRouted(failure, route);
+      outputs.push({
+        topic: route.topic,
+        key: failure.raw.key?.toString('utf8') ?? null,
+        value: failure.raw.value,
+        headers: route.headers,
+      });
+    }
+    await heartbeat();
+    const next = nextOffsetToCommit({
+      lastHandled: last.offset,
+      lastFetched: batch.messages.at(-1)?.offset,
+      batchLastOffset: batch.lastOffset(),
+      stoppedAtNotDue: slice.stoppedAtNotDue,
+    });
+    const commitStarted = process.hrtime.bigint();
+    await transactionsOf(groupId).commit({
+      records: outputs,
+      offset: { topic: batch.topic, partition: batch.partition, offset: next },
+    });
+    metrics.commitSeconds.observe(labels, secondsSince(commitStarted));
+    lag.processed(groupId, batch, next);
+    resolveOffset(last.offset);
+    const processed = pending.length - handled.failures.length;
+    if (processed > 0)
+      metrics.records.inc({ stage: options.stage, outcome: 'processed' }, processed);
+    if (slice.skipped > 0) {
+      metrics.records.inc({ stage: options.stage, outcome: 'skipped' }, slice.skipped);
+    }
+    metrics.batchSeconds.observe(labels, secondsSince(slice.started));
+    return 'committed';
   };
 
   /**

@@ -2,8 +2,24 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import { createLogger } from '@bgs/platform';
-import { createHttpProvider, type HttpProviderOptions } from './http-provider';
+import { context } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  SpanKind,
+  createLogger,
+  loadConfig,
+  startSpan,
+  startTracing,
+  tracingConfigShape,
+  tracingSettings,
+  withRecordSpans,
+  z,
+} from '@bgs/platform';
+import {
+  createHttpProvider,
+  providerSpanAttributes,
+  type HttpProviderOptions,
+} from './http-provider';
 import { ProviderError, type EnrichContactsRequest, type EnrichmentProvider } from './port';
 
 // ---------------------------------------------------------------- a scriptable provider
@@ -462,10 +478,73 @@ describe('createHttpProvider', () => {
     );
   });
 
+  it("makes each call one client span, the child of its company's record span", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing(
+      tracingSettings(
+        loadConfig(z.object(tracingConfigShape()), { OTEL_TRACES_EXPORTER: 'otlp' }),
+        'enricher',
+      ),
+      logs.logger,
+      { exporter },
+    );
+    try {
+      server.script(json(502, {}), json(200, enrichReply));
+      const record = startSpan('process buyer-group.discovered', context.active());
+      const other = startSpan('process buyer-group.discovered', context.active());
+      const batch = withRecordSpans(
+        context.active(),
+        new Map([
+          ['company-0', other],
+          ['company-1', record],
+        ]),
+      );
+      await context.with(batch, () => provider().enrichContacts(enrichRequest()));
+      record.end();
+      other.end();
+      await tracing.forceFlush();
+
+      const call = exporter.getFinishedSpans().find((s) => s.name === 'provider enrich');
+      expect(call?.kind).toBe(SpanKind.CLIENT);
+      expect(call?.parentSpanContext?.spanId).toBe(record.spanContext().spanId);
+      expect(call?.events.map((e) => [e.name, e.attributes])).toEqual([
+        ['attempt failed', { attempt: 1, kind: 'server_error', status: 502 }],
+      ]);
+      expect(call?.attributes).toMatchObject({
+        'bgs.provider.operation': 'enrich',
+        'bgs.company_id': 'company-1',
+        'bgs.provider.people': 2,
+      });
+      // our trace context is not handed to the third party
+      expect(server.requests.every((r) => r.headers.traceparent === undefined)).toBe(true);
+    } finally {
+      await tracing.shutdown();
+    }
+  });
+
   it('shares its metrics when two adapters use one registry', () => {
     expect(() => {
       provider();
       provider();
     }).not.toThrow();
+  });
+});
+
+describe('providerSpanAttributes', () => {
+  it('names the server and the path, never the people sent', () => {
+    const attributes = providerSpanAttributes('https://api.provider.example/base/', 'research', {
+      companyId: 'co-9',
+      people: [{ fullName: 'Ada Lovelace' }],
+    });
+    expect(attributes).toEqual({
+      'http.request.method': 'POST',
+      'server.address': 'api.provider.example',
+      'server.port': 443,
+      'url.path': '/base/v1/research',
+      'bgs.provider.operation': 'research',
+      'bgs.company_id': 'co-9',
+      'bgs.provider.people': 1,
+    });
+    expect(JSON.stringify(attributes)).not.toContain('Ada');
   });
 });

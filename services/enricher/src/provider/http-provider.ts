@@ -9,6 +9,11 @@
  *
  * The bulkhead sits inside the retry so a call waiting out its backoff holds no slot, and the
  * timeout inside the bulkhead so time spent queueing is not held against the provider.
+ *
+ * With tracing on, each logical call is one client span (its attempts are events on it), the
+ * child of the span of the record it is made for: the stage runtime knows the batch's record
+ * spans by company (`inSpan` with the company as key). The provider is a third party, so our
+ * trace context is not sent to it.
  */
 import {
   BulkheadRejectedError,
@@ -26,8 +31,18 @@ import {
   wrap,
   type IRetryBackoffContext,
 } from 'cockatiel';
-import type { Logger, Registry } from '@bgs/platform';
-import { redactUrlCredentials, type z } from '@bgs/platform';
+import type { Logger, Registry, Span } from '@bgs/platform';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_PATH,
+  SpanKind,
+  inSpan,
+  redactUrlCredentials,
+  type Attributes,
+  type z,
+} from '@bgs/platform';
 import {
   CIRCUIT_GAUGE,
   providerMetrics,
@@ -107,6 +122,25 @@ interface CallSpec<T> {
   readonly asked: ReadonlySet<string>;
   readonly schema: z.ZodType<T>;
   readonly peopleOf: (reply: T) => readonly { readonly personId: string }[];
+}
+
+/** What a provider call's span says about it: never the people, only how many. */
+export function providerSpanAttributes(
+  baseUrl: string,
+  operation: ProviderOperation,
+  request: { readonly companyId: string; readonly people: readonly unknown[] },
+): Attributes {
+  const url = new URL(baseUrl);
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return {
+    [ATTR_HTTP_REQUEST_METHOD]: 'POST',
+    [ATTR_SERVER_ADDRESS]: url.hostname,
+    [ATTR_SERVER_PORT]: port,
+    [ATTR_URL_PATH]: `${url.pathname.replace(/\/+$/, '')}${PATHS[operation]}`,
+    'bgs.provider.operation': operation,
+    'bgs.company_id': request.companyId,
+    'bgs.provider.people': request.people.length,
+  };
 }
 
 function callSpec(
@@ -284,10 +318,28 @@ export function createHttpProvider(
     return new AttemptError(message, 'rejected', false, status);
   }
 
+  /** One logical call in its span: the child of the company's record span in the batch. */
+  function traced<T>(
+    operation: ProviderOperation,
+    request: { readonly companyId: string; readonly people: readonly unknown[] },
+    work: (span: Span) => Promise<T>,
+  ): Promise<T> {
+    return inSpan(
+      `provider ${operation}`,
+      {
+        key: request.companyId,
+        kind: SpanKind.CLIENT,
+        attributes: providerSpanAttributes(baseUrl, operation, request),
+      },
+      work,
+    );
+  }
+
   async function run<T extends object>(
     call: CallSpec<T>,
     companyId: string,
     signal: AbortSignal | undefined,
+    span: Span,
   ): Promise<T> {
     const { operation } = call;
     // fetch would refuse such a header on every attempt; that is our bug, not the provider's.
@@ -303,6 +355,11 @@ export function createHttpProvider(
         return await attempt(call, attemptSignal, signal);
       } catch (error) {
         if (error instanceof ProviderError) {
+          span.addEvent('attempt failed', {
+            attempt: retries + 1,
+            kind: error.kind,
+            ...(error.status !== undefined ? { status: error.status } : {}),
+          });
           logger.warn(`provider ${operation} attempt failed`, {
             event: 'provider_attempt_failed',
             operation,
@@ -328,24 +385,30 @@ export function createHttpProvider(
 
   return {
     enrichContacts: (request: EnrichContactsRequest, signal?: AbortSignal) =>
-      run<EnrichContactsReply>(
-        {
-          ...callSpec('enrich', request),
-          schema: enrichContactsReplySchema,
-          peopleOf: (reply) => reply.contacts,
-        },
-        request.companyId,
-        signal,
+      traced('enrich', request, (span) =>
+        run<EnrichContactsReply>(
+          {
+            ...callSpec('enrich', request),
+            schema: enrichContactsReplySchema,
+            peopleOf: (reply) => reply.contacts,
+          },
+          request.companyId,
+          signal,
+          span,
+        ),
       ),
     research: (request: ResearchRequest, signal?: AbortSignal) =>
-      run<ResearchReply>(
-        {
-          ...callSpec('research', request),
-          schema: researchReplySchema,
-          peopleOf: (reply) => reply.insights,
-        },
-        request.companyId,
-        signal,
+      traced('research', request, (span) =>
+        run<ResearchReply>(
+          {
+            ...callSpec('research', request),
+            schema: researchReplySchema,
+            peopleOf: (reply) => reply.insights,
+          },
+          request.companyId,
+          signal,
+          span,
+        ),
       ),
   };
 }

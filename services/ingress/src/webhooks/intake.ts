@@ -9,7 +9,7 @@
 import type { Logger } from 'winston';
 import { archiveOf, type IncomingHeaders } from '../archive/archive';
 import type { IngressMetrics } from '../metrics';
-import { ensureTraceparent } from '../trace';
+import { outgoingTraceparent } from '../trace';
 import {
   alreadyProcessed,
   enqueued,
@@ -145,7 +145,7 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
         record.companyId,
         record,
         personChangeHeaders({
-          traceparent: ensureTraceparent(traceparent),
+          traceparent: outgoingTraceparent(traceparent),
           eventId: context.eventId,
           source: context.source,
         }),

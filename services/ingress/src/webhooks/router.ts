@@ -5,10 +5,28 @@
  * body is read; the body limit while it streams; then the intake (intake.ts): the signature
  * over the raw bytes before any parsing, validation, the claim on the event id, and the answer
  * only once Kafka holds the record.
+ *
+ * With tracing on, each POST is a server span (child of the caller's traceparent, if it sent
+ * one) from the first check to the answer; the record the intake publishes carries the span's
+ * context on (trace.ts), so the pipeline's spans join the request's trace.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from 'winston';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+  SpanKind,
+  SpanStatusCode,
+  contextOfTraceparent,
+  startSpan,
+  tracingActive,
+  withActiveSpan,
+  type Attributes,
+  type Span,
+} from '@bgs/platform';
 import { clientErrorAnswer } from '../client-errors';
 import type { IngressMetrics } from '../metrics';
 import {
@@ -36,6 +54,45 @@ export interface WebhookRouterOptions {
   readonly now?: () => number;
 }
 
+/** The route of a webhook delivery, as its span is named (low cardinality: no source). */
+export const WEBHOOK_ROUTE = '/webhooks/:source';
+
+/** What the request span says about a delivery before it is answered. */
+export function webhookRequestAttributes(path: string, source: string | undefined): Attributes {
+  return {
+    [ATTR_HTTP_REQUEST_METHOD]: 'POST',
+    [ATTR_HTTP_ROUTE]: WEBHOOK_ROUTE,
+    [ATTR_URL_PATH]: path,
+    ...(source !== undefined ? { 'bgs.webhook.source': source } : {}),
+  };
+}
+
+/** A server span fails on a 5xx only: a 4xx is the caller's mistake, answered as designed. */
+export const isServerError = (status: number): boolean => status >= 500;
+
+const firstValue = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+const spanOf = (res: Response): Span | undefined => res.locals.span as Span | undefined;
+
+/** Starts the request's span and ends it when the response is done (or the client gone). */
+function traceRequest(req: Request, res: Response, next: NextFunction): void {
+  if (!tracingActive()) return next();
+  const source = typeof req.params.source === 'string' ? req.params.source : undefined;
+  const span = startSpan(
+    `POST ${WEBHOOK_ROUTE}`,
+    contextOfTraceparent(firstValue(req.headers.traceparent)),
+    { kind: SpanKind.SERVER, attributes: webhookRequestAttributes(req.baseUrl + req.path, source) },
+  );
+  res.locals.span = span;
+  res.once('close', () => {
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+    if (isServerError(res.statusCode)) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
+  next();
+}
+
 export function createWebhookRouter(options: WebhookRouterOptions): express.Router {
   const { sources, metrics } = options;
   const now = options.now ?? Date.now;
@@ -47,6 +104,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
 
   const send = (res: Response, source: string, answer: WebhookAnswer): void => {
     metrics.webhooks.inc({ source, outcome: answer.outcome, status: String(answer.status) });
+    spanOf(res)?.setAttribute('bgs.webhook.outcome', answer.outcome);
     if (res.headersSent) return; // the request timeout answered first
     res
       .status(answer.status)
@@ -67,6 +125,7 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
 
   router.post(
     '/:source',
+    traceRequest,
     async (req: Request, res: Response, next: NextFunction) => {
       const source = sourceOf(req);
       if (!source) return send(res, 'unknown', UNKNOWN_SOURCE);
@@ -81,7 +140,10 @@ export function createWebhookRouter(options: WebhookRouterOptions): express.Rout
       const source = res.locals.source as WebhookSource;
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const delivery = { source, rawBody, headers: req.headers, receivedAt: now() };
-      send(res, source.name, await intake.receive(delivery));
+      const span = spanOf(res);
+      const receive = () => intake.receive(delivery);
+      // The span active while the intake runs: its logs and the record it publishes carry it.
+      send(res, source.name, await (span ? withActiveSpan(span, receive) : receive()));
     },
   );
 

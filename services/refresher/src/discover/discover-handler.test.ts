@@ -4,8 +4,17 @@ import {
   type Observation,
   type Person,
 } from '@bgs/domain';
+import { Writable } from 'node:stream';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
   Topics,
+  createLogger,
+  loadConfig,
+  spanContextOf,
+  startTracing,
+  tracingConfigShape,
+  tracingSettings,
+  z,
   type BuyerGroupWorkRecord,
   type CompanyTouchRecord,
   type StageRecord,
@@ -153,6 +162,7 @@ const plan = (companyId: string, requestedLevel?: EnrichmentLevel): RefreshPlan 
   originCount: 1,
   cooldownElapsed: false,
   headers: {},
+  traceparents: [],
 });
 
 describe('the discover step, its reads', () => {
@@ -339,5 +349,60 @@ describe('chunksOf', () => {
   it('cuts a list into consecutive runs of at most the size, in order', () => {
     expect(chunksOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunksOf([], 2)).toEqual([]);
+  });
+});
+
+describe('the span of a coalesced refresh', () => {
+  it("is the child of the newest touch's span, links every touch's, and is handed on", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing(
+      tracingSettings(
+        loadConfig(z.object(tracingConfigShape()), { OTEL_TRACES_EXPORTER: 'otlp' }),
+        'refresher',
+      ),
+      createLogger({
+        service: 'refresher',
+        stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+      }),
+      { exporter },
+    );
+    try {
+      const origin = (n: number) => `00-${String(n).repeat(32)}-${String(n).repeat(16)}-01`;
+      const known = [roster('co-1', 'identify', { cooldownSeconds: 0 })];
+      const handle = discoverHandler(
+        {
+          companies: async (ids) => rostersOf(known, ids),
+          people: async (ids) => rostersOf(known, ids),
+        },
+        { claim: async (claims) => claims.map(() => ({ granted: true })) },
+      );
+      const traced = (offset: number, traceparent?: string): StageRecord<CompanyTouchRecord> => ({
+        ...touch('co-1', offset),
+        headers: traceparent ? { traceparent } : {},
+      });
+      // three changes of one company in one batch, one of them (a CDC row) without a trace
+      const [output] = await handle([traced(4, origin(1)), traced(5), traced(6, origin(2))]);
+      await tracing.forceFlush();
+
+      const [refresh] = exporter.getFinishedSpans();
+      expect(refresh?.name).toBe('refresh');
+      expect(refresh?.spanContext().traceId).toBe('2'.repeat(32));
+      expect(refresh?.parentSpanContext?.spanId).toBe('2'.repeat(16));
+      expect(refresh?.links.map((l) => l.context.traceId)).toEqual([
+        '1'.repeat(32),
+        '2'.repeat(32),
+      ]);
+      expect(refresh?.attributes).toMatchObject({
+        'bgs.company_id': 'co-1',
+        'bgs.generation': 6,
+        'bgs.refresh.touches': 3,
+        'bgs.refresh.level': 'identify',
+      });
+      expect(spanContextOf(output?.headers?.traceparent)?.spanId).toBe(
+        refresh?.spanContext().spanId,
+      );
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });

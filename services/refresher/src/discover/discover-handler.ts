@@ -4,6 +4,10 @@
  * (buyer-group.discovered), or straight to the sink when it has nothing to buy (work-route.ts).
  * Deferrals coming back from refresher.deferred re-enter company-touches, so they get a fresh
  * (newer) generation instead of carrying their old one past newer saves.
+ *
+ * A coalesced refresh answers several origins, so its span (`refresh`) is the child of the
+ * newest touch's span, whose headers travel on, and links to every touch's span: each origin's
+ * trace leads to the refresh that included it. Its outputs carry the refresh span on.
  */
 import { discoverBuyerGroup, isPaidLevel, mergeRoster, type EnrichmentLevel } from '@bgs/domain';
 import {
@@ -13,7 +17,11 @@ import {
   deferralTierFor,
   deferralTopic,
   deferralTopics,
+  headersWithSpan,
   passThroughHeaders,
+  recordFailure,
+  startLinkedSpan,
+  type Attributes,
   type BuyerGroupWorkRecord,
   type CompanyTouchRecord,
   type OutputRecord,
@@ -274,6 +282,17 @@ function deferralTouch(companyId: string, level: EnrichmentLevel): CompanyTouchR
   };
 }
 
+/** What a refresh's span says: its company, generation and how much it coalesced. */
+export function refreshSpanAttributes(plan: RefreshPlan): Attributes {
+  return {
+    'bgs.company_id': plan.companyId,
+    'bgs.generation': plan.generation,
+    'bgs.refresh.touches': plan.traceparents.length,
+    'bgs.refresh.origins': plan.originCount,
+    'bgs.refresh.triggered_by': plan.triggeredBy,
+  };
+}
+
 export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyTouchRecord> {
   return async (records) => {
     const outputs = await releaseDeferrals(deps, records);
@@ -283,20 +302,32 @@ export function createDiscoverHandler(deps: DiscoverDeps): StageHandler<CompanyT
         .map((r) => ({ offset: r.offset, touch: r.value, headers: r.headers })),
     );
     for await (const { plan, roster, decision } of rosteredPlans(deps, plans)) {
-      const headers = passThroughHeaders(plan.headers);
-      if (decision.deferral) {
-        const touch = deferralTouch(plan.companyId, decision.deferral.level);
-        outputs.push(await deferral(deps, touch, decision.deferral.dueAt, headers));
-      }
-      const work = workOf(plan, roster, decision, deps.maxMembers, deps.now());
-      const topic = workTopicFor({
-        level: decision.level,
-        cooldownSeconds: roster.policy.cooldownSeconds,
-        inPaidWindow: roster.inPaidWindow,
+      const span = startLinkedSpan('refresh', plan.traceparents, {
+        attributes: refreshSpanAttributes(plan),
       });
-      const codec = deps.workCodecs.get(topic);
-      if (!codec) throw new Error(`no codec for ${topic}`);
-      outputs.push({ topic, key: plan.companyId, value: await codec.encode(work), headers });
+      try {
+        span.setAttribute('bgs.refresh.level', decision.level);
+        const headers = headersWithSpan(passThroughHeaders(plan.headers), span);
+        if (decision.deferral) {
+          const touch = deferralTouch(plan.companyId, decision.deferral.level);
+          outputs.push(await deferral(deps, touch, decision.deferral.dueAt, headers));
+        }
+        const work = workOf(plan, roster, decision, deps.maxMembers, deps.now());
+        const topic = workTopicFor({
+          level: decision.level,
+          cooldownSeconds: roster.policy.cooldownSeconds,
+          inPaidWindow: roster.inPaidWindow,
+        });
+        const codec = deps.workCodecs.get(topic);
+        if (!codec) throw new Error(`no codec for ${topic}`);
+        span.setAttribute('bgs.refresh.to', topic);
+        outputs.push({ topic, key: plan.companyId, value: await codec.encode(work), headers });
+      } catch (error) {
+        recordFailure(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
     }
     return outputs;
   };

@@ -27,6 +27,8 @@ describe('planRefreshes', () => {
     expect(a?.originCount).toBe(3);
     expect(a?.reasons).toEqual(['person added', 'job_title changed']);
     expect(a?.headers).toEqual({ traceparent: 'newest' });
+    // every touch's trace, oldest first: the refresh's span links to each
+    expect(a?.traceparents).toEqual([undefined, undefined, 'newest']);
     expect(a?.triggeredBy).toBe('cdc:people:a-p');
   });
 

@@ -5,6 +5,7 @@
  */
 import { ENRICHMENT_LEVELS, parseEnrichmentLevel, type EnrichmentLevel } from '@bgs/domain';
 import {
+  Headers,
   MAX_ORIGINS,
   type ChangeOriginRecord,
   type CompanyTouchRecord,
@@ -29,6 +30,11 @@ export interface RefreshPlan {
   readonly cooldownElapsed: boolean;
   /** Headers of the newest touch (its trace context travels on). */
   readonly headers: HeaderMap;
+  /**
+   * The traceparent of every touch coalesced, oldest first (absent on touches without one):
+   * the refresh's span links to each (discover-handler.ts).
+   */
+  readonly traceparents: readonly (string | undefined)[];
 }
 
 const MAX_REASONS = 10;
@@ -75,6 +81,7 @@ export function planRefreshes(inputs: readonly TouchInput[]): RefreshPlan[] {
       originCount: origins.length,
       cooldownElapsed: ordered.some((t) => t.touch.cooldownElapsed),
       headers: newest.headers,
+      traceparents: ordered.map((t) => t.headers[Headers.traceparent]),
     };
   });
 }

@@ -1,4 +1,16 @@
-import { Headers, type BuyerGroupWorkRecord, type StageRecord } from '@bgs/platform';
+import { Writable } from 'node:stream';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  Headers,
+  loadConfig,
+  startTracing,
+  tracingConfigShape,
+  tracingSettings,
+  z,
+  createLogger,
+  type BuyerGroupWorkRecord,
+  type StageRecord,
+} from '@bgs/platform';
 import { Registry } from 'prom-client';
 import type { BuyerGroupStore, SaveOutcome } from './buyer-group-store';
 import { createSinkMetrics } from './metrics';
@@ -75,6 +87,44 @@ describe('the save handler and the freshness measure', () => {
     expect(outputs.map((o) => o.headers)).toEqual([
       { traceparent: 't', [Headers.replay]: 'evt_1' },
     ]);
+  });
+});
+
+describe('the save span', () => {
+  it("is the child of the newest record's span and links every record of the batch", async () => {
+    const exporter = new InMemorySpanExporter();
+    const quiet = createLogger({
+      service: 'sink',
+      stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    });
+    const tracing = startTracing(
+      tracingSettings(
+        loadConfig(z.object(tracingConfigShape()), { OTEL_TRACES_EXPORTER: 'otlp' }),
+        'sink',
+      ),
+      quiet,
+      { exporter },
+    );
+    try {
+      const span = (n: number) => `00-${String(n).repeat(32)}-${String(n).repeat(16)}-01`;
+      const { handler } = handlerSavingAll();
+      await handler([
+        record(work('co-1'), { traceparent: span(1) }),
+        record(work('co-2'), { traceparent: span(2) }),
+      ]);
+      await tracing.forceFlush();
+      const [save] = exporter.getFinishedSpans();
+      expect(save?.name).toBe('sink save');
+      expect(save?.parentSpanContext?.spanId).toBe('2'.repeat(16));
+      expect(save?.links.map((l) => l.context.spanId)).toEqual(['1'.repeat(16), '2'.repeat(16)]);
+      expect(save?.attributes).toMatchObject({
+        'db.system.name': 'postgresql',
+        'bgs.save.companies': 2,
+        'bgs.save.saved': 2,
+      });
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });
 

@@ -4,11 +4,17 @@
  * topic, and a change notification when members or roles really changed. The runtime commits
  * those records and the offsets in one Kafka transaction after the database commit, so a crash
  * between the two replays the batch, which the generation guard turns into a re-publish.
+ *
+ * The save is one span (`sink save`) for the batch's one database transaction: the child of the
+ * newest record's span, linked to every record's (originsOf), as it answers for all of them.
  */
 import {
+  ATTR_DB_SYSTEM_NAME,
   Headers,
   Topics,
   isReplay,
+  runInSpan,
+  startLinkedSpan,
   newestPerCompany,
   passThroughHeaders,
   type BuyerGroupChangeRecord,
@@ -106,12 +112,23 @@ export function createSaveHandler(deps: SaveHandlerDeps): StageHandler<BuyerGrou
       traceId: traceIdOf(r.headers[Headers.traceparent]),
     });
     const earlier = earlierByCompany(records, newest);
-    const outcomes = await deps.store.saveBatch(
-      newest.map((r) => ({
-        ...requestOf(r),
-        earlier: (earlier.get(r.value.companyId) ?? []).map(requestOf),
-      })),
+    const save = startLinkedSpan(
+      'sink save',
+      records.map((r) => r.headers[Headers.traceparent]),
+      { attributes: { [ATTR_DB_SYSTEM_NAME]: 'postgresql', 'bgs.save.companies': newest.length } },
     );
+    const outcomes = await runInSpan(save, async (span) => {
+      const saved = await deps.store.saveBatch(
+        newest.map((r) => ({
+          ...requestOf(r),
+          earlier: (earlier.get(r.value.companyId) ?? []).map(requestOf),
+        })),
+      );
+      for (const kind of ['saved', 'already_saved', 'stale'] as const) {
+        span.setAttribute(`bgs.save.${kind}`, saved.filter((o) => o.kind === kind).length);
+      }
+      return saved;
+    });
     await deps.failpoints.reach(
       'sink.after-db-commit',
       outcomes.map((o) => o.work.companyId),
