@@ -6,37 +6,25 @@
  * flowing meanwhile, and the held one is published exactly once when the dependency is back.
  * Effects are counted in the output and dead-letter topics themselves.
  */
-import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import {
   DependencyUnavailableError,
   Headers,
   RETRY_DELAYS_MS,
-  createLogger,
   deadLetterTopic,
   startStageConsumer,
   type StageRecord,
 } from '@bgs/platform';
-import { kafka, producerDefaults, requireStack, uniqueName } from '../helpers/stack';
+import { kafka, requireStack, uniqueName } from '../helpers/stack';
+import { produceKeys, quietLogger, stageTopics } from '../helpers/stage-topics';
 import { readTopic } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 
-const quiet = createLogger({
-  service: 'dependency-hold-test',
-  stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-});
+const quiet = quietLogger('dependency-hold-test');
 
 const client = kafka(uniqueName('dependency-hold'));
 
-async function produce(topic: string, keys: readonly string[]): Promise<void> {
-  const producer = client.producer(producerDefaults);
-  await producer.connect();
-  try {
-    await producer.send({ topic, messages: keys.map((key) => ({ key, value: key })) });
-  } finally {
-    await producer.disconnect();
-  }
-}
+const produce = (topic: string, keys: readonly string[]) => produceKeys(client, topic, keys);
 
 /** `bgs_stage_records_total{outcome}` of the stage, as the service would export it. */
 async function recordsWith(registry: Registry, outcome: string): Promise<number> {
@@ -52,14 +40,7 @@ describe('a dependency outage in the stage runtime', () => {
   beforeAll(requireStack);
 
   it('retries through the tiers, then holds the record until the dependency answers: never a dead letter', async () => {
-    const [input, output, groupId] = [uniqueName('in'), uniqueName('out'), uniqueName('grp')];
-    const admin = client.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [input, output].map((topic) => ({ topic, numPartitions: 3 })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    const { input, output, groupId } = await stageTopics(client, 3);
 
     const heldKey = uniqueName('held');
     const heldAttempts: number[] = [];

@@ -7,18 +7,15 @@
  * place the broker cannot be made to fail on cue (the commit call); the transaction it aborts,
  * the offsets and the topics are the broker's own.
  */
-import { Writable } from 'node:stream';
 import { KafkaJSError, type Kafka, type Producer, type ProducerConfig } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { createLogger, startStageConsumer, type StageRecord } from '@bgs/platform';
-import { kafka, producerDefaults, requireStack, uniqueName } from '../helpers/stack';
+import { startStageConsumer, type StageRecord } from '@bgs/platform';
+import { kafka, requireStack, uniqueName } from '../helpers/stack';
+import { produceKeys, quietLogger, stageTopics } from '../helpers/stage-topics';
 import { readTopic } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 
-const quiet = createLogger({
-  service: 'failed-commit-test',
-  stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-});
+const quiet = quietLogger('failed-commit-test');
 
 const client = kafka(uniqueName('failed-commit'));
 
@@ -52,28 +49,13 @@ function failingFirstCommit(groupId: string): { kafka: Kafka; failures: () => nu
   return { kafka: faulty, failures: () => failures };
 }
 
-async function produce(topic: string, keys: readonly string[]): Promise<void> {
-  const producer = client.producer(producerDefaults);
-  await producer.connect();
-  try {
-    await producer.send({ topic, messages: keys.map((key) => ({ key, value: key })) });
-  } finally {
-    await producer.disconnect();
-  }
-}
+const produce = (topic: string, keys: readonly string[]) => produceKeys(client, topic, keys);
 
 describe('a stage transaction that fails after sending its offsets', () => {
   beforeAll(requireStack);
 
   it('reads the slice again: every record published once, none skipped', async () => {
-    const [input, output, groupId] = [uniqueName('in'), uniqueName('out'), uniqueName('grp')];
-    const admin = client.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [input, output].map((topic) => ({ topic, numPartitions: 1 })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    const { input, output, groupId } = await stageTopics(client, 1);
     const keys = Array.from({ length: 5 }, (_, i) => `${groupId}-${i}`);
     // Waiting before the stage starts: its first slice is all of them, on a partition its
     // consumer has not resolved an offset of yet.

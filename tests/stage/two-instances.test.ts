@@ -6,16 +6,13 @@
  */
 import { AssignerProtocol } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { createLogger, startStageConsumer, type StageRecord } from '@bgs/platform';
-import { Writable } from 'node:stream';
-import { kafka, producerDefaults, requireStack, uniqueName } from '../helpers/stack';
+import { startStageConsumer, type StageRecord } from '@bgs/platform';
+import { kafka, requireStack, uniqueName } from '../helpers/stack';
+import { produceKeys, quietLogger, stageTopics } from '../helpers/stage-topics';
 import { readTopic } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 
-const quiet = createLogger({
-  service: 'two-instances-test',
-  stream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-});
+const quiet = quietLogger('two-instances-test');
 
 const client = kafka(uniqueName('two-instances'));
 
@@ -60,15 +57,7 @@ async function stableAssignment(groupId: string, topic: string, members: number)
   }
 }
 
-async function produce(topic: string, keys: readonly string[]): Promise<void> {
-  const producer = client.producer(producerDefaults);
-  await producer.connect();
-  try {
-    await producer.send({ topic, messages: keys.map((key) => ({ key, value: key })) });
-  } finally {
-    await producer.disconnect();
-  }
-}
+const produce = (topic: string, keys: readonly string[]) => produceKeys(client, topic, keys);
 
 const keysFrom = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `k-${from + i}`);
@@ -84,14 +73,7 @@ describe('a stage run as two instances of one consumer group', () => {
   beforeAll(requireStack);
 
   it('splits by slot, publishes each record once, and survives one instance stopping', async () => {
-    const [input, output, groupId] = [uniqueName('in'), uniqueName('out'), uniqueName('grp')];
-    const admin = client.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [input, output].map((topic) => ({ topic, numPartitions: 6 })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    const { input, output, groupId } = await stageTopics(client, 6);
     const reader = await readTopic(output, (value) => value.toString('utf8'));
     const first = startInstance(groupId, input, output);
     const second = startInstance(groupId, input, output);
