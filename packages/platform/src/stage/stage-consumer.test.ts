@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import type { Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createLogger } from '../logger';
 import { DependencyUnavailableError, PoisonMessageError } from './failure-class';
@@ -98,6 +98,61 @@ describe('startStageConsumer', () => {
     await jest.advanceTimersByTimeAsync(5_000);
     expect(consumers).toHaveLength(2);
     await expect(stage.check?.()).resolves.toBeUndefined();
+    await stage.stop();
+  });
+  it('pauses a partition whose next record is not due yet, and resumes it when it is', async () => {
+    const { kafka, consumers } = fakeKafka();
+    const decode = jest.fn(() => 'value');
+    const handle = jest.fn(async () => []);
+    const stage = startStageConsumer({
+      stage: 'sink',
+      groupId: 'sink',
+      kafka,
+      logger: quiet,
+      registry: new Registry(),
+      inputs: { 'buyer-group.researched': decode },
+      handle,
+      concurrency: 1,
+      now: () => 10_000,
+    });
+    await stage.start();
+    const [config] = (consumers[0]?.run.mock.calls[0] ?? []) as unknown as [
+      { eachBatch: (payload: EachBatchPayload) => Promise<void> },
+    ];
+    const resume = jest.fn();
+    const pause = jest.fn(() => resume);
+    const resolveOffset = jest.fn();
+    const message = {
+      offset: '5',
+      key: null,
+      value: null,
+      timestamp: '1',
+      headers: { 'bgs-not-before': '12000' },
+    };
+    await config.eachBatch({
+      batch: {
+        topic: 'buyer-group.researched',
+        partition: 0,
+        highWatermark: '6',
+        messages: [message],
+        firstOffset: () => '5',
+        lastOffset: () => '5',
+      },
+      pause,
+      resolveOffset,
+      heartbeat: async () => undefined,
+      isRunning: () => true,
+      isStale: () => false,
+    } as unknown as EachBatchPayload);
+
+    expect(pause).toHaveBeenCalledTimes(1);
+    expect(decode).not.toHaveBeenCalled();
+    expect(handle).not.toHaveBeenCalled();
+    expect(resolveOffset).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(1_999);
+    expect(resume).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(resume).toHaveBeenCalledTimes(1);
     await stage.stop();
   });
 });

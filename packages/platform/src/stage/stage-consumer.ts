@@ -11,8 +11,11 @@
  * - A second consumer group reads the stage's retry tiers; a message there (or on any input
  *   carrying `bgs-not-before`) waits with its partition paused until it is due.
  * - Partitions are processed concurrently; within a partition, strictly in order.
+ *
+ * The rules of a slice (what is read and handled, the one-by-one fallback, commit or hold, and
+ * what the batch does next) are pure and live in `slice.ts`; this file is their I/O shell.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'winston';
 import { createConsumer } from '../kafka/client';
@@ -21,10 +24,20 @@ import { describeError } from '../logger';
 import type { ServiceResource } from '../resource';
 import { routeFailure, type FailureRoute } from './failure';
 import { PoisonMessageError, classifyFailure, type FailureClassifier } from './failure-class';
-import { Headers, integerHeader, readHeaders, type HeaderMap } from './headers';
-import { stageLag } from './lag-gauges';
+import { Headers, integerHeader, type HeaderMap } from './headers';
+import { stageLag, type StageLag } from './lag-gauges';
 import { startRecordSpans, type RecordSpans } from './record-spans';
-import { stageMetrics } from './stage-metrics';
+import {
+  afterSlice,
+  decideSlice,
+  handleSlice,
+  readSlice,
+  type Decoded,
+  type Held,
+  type RoutedFailure,
+  type SliceRead,
+} from './slice';
+import { stageMetrics, type StageMetrics } from './stage-metrics';
 import { DEFAULT_PARTITIONS_PER_SLOT, slotAssigner } from './slots';
 import {
   createSlotTransactions,
@@ -166,443 +179,464 @@ export function decodeFailure(error: unknown, classify?: FailureClassifier): unk
   });
 }
 
-/** A failed record where it goes: a topic with the record's bytes, or held on its partition. */
-export interface RoutedFailure {
-  readonly offset: string;
-  readonly route: FailureRoute;
-}
-
-type Held<R extends RoutedFailure> = R & {
-  readonly route: Extract<FailureRoute, { kind: 'hold' }>;
-};
-
-/**
- * The first record of a slice to hold, if any: a transient failure past the retry tiers. The
- * slice is then not committed, so the records before it are handled again with it (the stages
- * are idempotent), and its partition waits the route's `retryInMs`.
- */
-export function firstHold<R extends RoutedFailure>(routed: readonly R[]): Held<R> | undefined {
-  return routed.find((r): r is Held<R> => r.route.kind === 'hold');
-}
+export { firstHold, type RoutedFailure } from './slice';
 
 /** How long a consumer that gave up waits before it is replaced. */
 const RESTART_DELAY_MS = 1_000;
 
+/** What the units of one running stage consumer share. */
+interface Runtime<T> {
+  readonly options: StageConsumerOptions<T>;
+  readonly now: () => number;
+  readonly maxBatchRecords: number;
+  readonly logger: Logger;
+  readonly partitionsPerSlot: number;
+  readonly assigner: PartitionAssigner;
+  /** The slot transactions of each consumer group (the stage's and its retry tiers'). */
+  readonly transactions: Map<string, SlotTransactions>;
+  readonly metrics: StageMetrics;
+  readonly lag: StageLag;
+  readonly timers: Set<NodeJS.Timeout>;
+  readonly consumers: Set<Consumer>;
+  /** Groups whose consumer gave up and is being started again. */
+  readonly restarting: Set<string>;
+  /** Per partition of a group: the record held there and how many times it was held. */
+  readonly holds: Map<string, { readonly offset: string; readonly count: number }>;
+  stopping: boolean;
+}
+
+function createRuntime<T>(options: StageConsumerOptions<T>): Runtime<T> {
+  const now = options.now ?? Date.now;
+  const logger = options.logger.child({ component: 'stage', stage: options.stage });
+  const partitionsPerSlot = options.partitionsPerSlot ?? DEFAULT_PARTITIONS_PER_SLOT;
+  return {
+    options,
+    now,
+    maxBatchRecords: options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS,
+    logger,
+    partitionsPerSlot,
+    assigner: slotAssigner(partitionsPerSlot),
+    transactions: new Map(),
+    metrics: stageMetrics(options.registry),
+    lag: stageLag({ ...options, logger, now }),
+    timers: new Set(),
+    consumers: new Set(),
+    restarting: new Set(),
+    holds: new Map(),
+    stopping: false,
+  };
+}
+
+function transactionsOf<T>(rt: Runtime<T>, groupId: string): SlotTransactions {
+  let found = rt.transactions.get(groupId);
+  if (!found) {
+    found = createSlotTransactions(rt.options.kafka, {
+      groupId,
+      partitionsPerSlot: rt.partitionsPerSlot,
+    });
+    rt.transactions.set(groupId, found);
+  }
+  return found;
+}
+
+/** A partition batch being processed, by one consumer group. */
+interface BatchAt {
+  readonly groupId: string;
+  /** Read by the group of the stage's retry tiers. */
+  readonly fromRetryTier: boolean;
+  readonly payload: EachBatchPayload;
+}
+
+async function decodeMessage<T>(
+  rt: Runtime<T>,
+  message: KafkaMessage,
+  headers: HeaderMap,
+  { topic, partition }: Pick<EachBatchPayload['batch'], 'topic' | 'partition'>,
+  fromRetryTier: boolean,
+): Promise<Decoded<Pending<T>, Failure>> {
+  const original = fromRetryTier
+    ? {
+        topic: headers[Headers.originalTopic] ?? '',
+        partition: integerHeader(headers, Headers.originalPartition, partition),
+        offset: headers[Headers.originalOffset] ?? message.offset,
+        timestamp: integerHeader(headers, Headers.originalTimestamp, Number(message.timestamp)),
+      }
+    : { topic, partition, offset: message.offset, timestamp: Number(message.timestamp) };
+  const base = {
+    ...original,
+    key: message.key?.toString('utf8') ?? null,
+    headers,
+    attempt: integerHeader(headers, Headers.attempt, 0),
+  };
+  const decoder = rt.options.inputs[original.topic];
+  // Every consumer group of a stage reads the stage's retry tiers; each takes its own.
+  if (fromRetryTier && !decoder) return { skipped: true };
+  try {
+    if (!decoder) throw new PoisonMessageError(`no input of this stage is ${original.topic}`);
+    const value = await decoder({ key: message.key, value: message.value, headers });
+    if (value === undefined) return { skipped: true };
+    return { pending: { record: { ...base, value }, raw: message } };
+  } catch (error) {
+    return {
+      failure: { record: base, raw: message, error: decodeFailure(error, rt.options.classify) },
+    };
+  }
+}
+
+/** Stops fetching a partition for `ms`; its unresolved messages are fetched again after. */
+function pauseFor<T>(rt: Runtime<T>, pause: () => () => void, ms: number): void {
+  const resume = pause();
+  const timer = setTimeout(
+    () => {
+      rt.timers.delete(timer);
+      resume();
+    },
+    Math.max(0, ms),
+  );
+  rt.timers.add(timer);
+}
+
+function holdsOf<T>(rt: Runtime<T>, key: string, offset: string): number {
+  const held = rt.holds.get(key);
+  return held?.offset === offset ? held.count : 0;
+}
+
+const routeOf = <T>(rt: Runtime<T>, failure: Failure, heldBefore: number): FailureRoute =>
+  routeFailure({
+    stage: rt.options.stage,
+    topic: failure.record.topic,
+    partition: failure.record.partition,
+    offset: failure.record.offset,
+    timestamp: failure.record.timestamp,
+    attempt: failure.record.attempt,
+    headers: failure.record.headers,
+    error: failure.error,
+    failureClass: classifyFailure(failure.error, rt.options.classify),
+    holds: heldBefore,
+    now: rt.now(),
+  });
+
+function reportRouted<T>(
+  rt: Runtime<T>,
+  failure: Failure,
+  route: FailureRoute & { topic: string },
+): void {
+  const retry = route.kind === 'retry';
+  rt.logger.log(
+    retry ? 'warn' : 'error',
+    retry ? 'record failed; retrying later' : 'record dead-lettered',
+    {
+      topic: failure.record.topic,
+      partition: failure.record.partition,
+      offset: failure.record.offset,
+      attempt: failure.record.attempt + 1,
+      to: route.topic,
+      error: describeError(failure.error),
+    },
+  );
+  rt.metrics.records.inc(
+    { stage: rt.options.stage, outcome: retry ? 'retried' : 'dead_lettered' },
+    1,
+  );
+}
+
+/** A failure of a slice with its route. */
+interface Routed extends RoutedFailure {
+  readonly failure: Failure;
+  readonly raw: KafkaMessage;
+}
+
+/**
+ * A dependency still fails a record past its retry tiers: nothing of the slice is committed,
+ * and the partition waits, then tries again, for as long as the dependency is down. Other
+ * partitions keep flowing.
+ */
+function holdPartition<T>(
+  rt: Runtime<T>,
+  key: string,
+  { failure, offset, route }: Held<Routed>,
+  pause: () => () => void,
+): void {
+  const count = holdsOf(rt, key, offset) + 1;
+  rt.holds.set(key, { offset, count });
+  rt.metrics.records.inc({ stage: rt.options.stage, outcome: 'held' }, 1);
+  rt.logger.warn('a dependency is unavailable; holding the partition and trying again', {
+    topic: failure.record.topic,
+    partition: failure.record.partition,
+    offset: failure.record.offset,
+    holds: count,
+    retryInMs: route.retryInMs,
+    error: describeError(failure.error),
+  });
+  pauseFor(rt, pause, route.retryInMs);
+}
+
+async function processBatch<T>(rt: Runtime<T>, at: BatchAt): Promise<void> {
+  rt.lag.fetched(at.groupId, at.payload.batch);
+  for (const slice of slicesOf(at.payload.batch.messages, rt.maxBatchRecords)) {
+    const more = await withHeartbeats(at.payload.heartbeat, () => processSlice(rt, at, slice));
+    if (!more) return;
+  }
+}
+
+/** A slice read, with what its metrics need. */
+interface ReadSlice<T> extends SliceRead<KafkaMessage, Pending<T>, Failure> {
+  readonly last: KafkaMessage;
+  readonly labels: { readonly stage: string; readonly group: string };
+  readonly started: bigint;
+}
+
+/** One slice of a partition batch, in one transaction; false when the batch must stop here. */
+async function processSlice<T>(
+  rt: Runtime<T>,
+  at: BatchAt,
+  messages: readonly KafkaMessage[],
+): Promise<boolean> {
+  const { batch, pause, isRunning, isStale } = at.payload;
+  const started = process.hrtime.bigint();
+  const labels = { stage: rt.options.stage, group: at.groupId };
+  const read = await readSlice(messages, {
+    abandoned: () => !isRunning() || isStale() || rt.stopping,
+    now: rt.now,
+    decode: async (message, headers) => {
+      const decoded = await decodeMessage(rt, message, headers, batch, at.fromRetryTier);
+      if (!at.fromRetryTier) {
+        rt.metrics.queueSeconds.observe(labels, queuedSeconds(message, rt.now()));
+      }
+      return decoded;
+    },
+  });
+  if (!read) return false; // not resolved: fetched again
+  const outcome = read.last
+    ? await handleAndCommit(rt, at, { ...read, last: read.last, labels, started })
+    : undefined;
+  const next = afterSlice({ outcome, dueAt: read.dueAt });
+  if (next.kind === 'pause') pauseFor(rt, pause, next.until - rt.now());
+  return next.kind === 'next';
+}
+
+/** Handles and commits a slice under its records' spans, which end with it. */
+async function handleAndCommit<T>(
+  rt: Runtime<T>,
+  at: BatchAt,
+  slice: ReadSlice<T>,
+): Promise<'committed' | 'held'> {
+  const { batch } = at.payload;
+  const spans = startRecordSpans(
+    slice.pending.map((p) => p.record),
+    {
+      stage: rt.options.stage,
+      groupId: at.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+    },
+  );
+  let outcome: 'committed' | 'held' | 'abandoned' = 'abandoned';
+  try {
+    outcome = await commitSlice(rt, at, slice, spans);
+    return outcome;
+  } finally {
+    spans.end(outcome === 'committed' ? undefined : outcome);
+  }
+}
+
+/**
+ * Runs the handler on the slice (`handleSlice`): the handler sees the records as `spans` hands
+ * them over (each with its span's traceparent); a failure keeps the record as delivered, so a
+ * retry or a dead letter carries the headers it came with.
+ */
+async function handleTraced<T>(
+  rt: Runtime<T>,
+  pending: readonly Pending<T>[],
+  spans: RecordSpans<T>,
+): Promise<{ outputs: OutputRecord[]; failures: Failure[] }> {
+  const handled = await handleSlice(spans.records, rt.options.handle, {
+    all: (work) => spans.all(work),
+    one: (index, work) => spans.one(index, work),
+    failed: (index, error) => spans.failed(index, error),
+    fallingBack: (error, records) =>
+      rt.logger.warn('batch failed; handling its records one by one', {
+        error: describeError(error),
+        records,
+      }),
+  });
+  const failures = handled.failed.map(({ index, error }) => {
+    const { record, raw } = pending[index] as Pending<T>;
+    return { record, raw, error };
+  });
+  return { outputs: handled.outputs, failures };
+}
+
+/**
+ * Handles a read slice and commits its outputs, failures and offsets in one transaction; or,
+ * when a record must be held, commits nothing and pauses the partition.
+ */
+async function commitSlice<T>(
+  rt: Runtime<T>,
+  at: BatchAt,
+  slice: ReadSlice<T>,
+  spans: RecordSpans<T>,
+): Promise<'committed' | 'held'> {
+  const { labels, pending } = slice;
+  const { batch, pause } = at.payload;
+  const handleStarted = process.hrtime.bigint();
+  const handled = await handleTraced(rt, pending, spans);
+  rt.metrics.handleSeconds.observe(labels, secondsSince(handleStarted));
+  rt.metrics.batchRecords.observe(labels, pending.length);
+  const holdKey = `${at.groupId}|${batch.topic}|${batch.partition}`;
+  const routed = [...slice.failures, ...handled.failures].map((failure): Routed => ({
+    failure,
+    raw: failure.raw,
+    offset: failure.raw.offset,
+    route: routeOf(rt, failure, holdsOf(rt, holdKey, failure.raw.offset)),
+  }));
+  const decision = decideSlice(handled.outputs, routed);
+  if (decision.kind === 'hold') {
+    holdPartition(rt, holdKey, decision.hold, pause);
+    return 'held';
+  }
+  rt.holds.delete(holdKey);
+  for (const { failure, route } of decision.sent) reportRouted(rt, failure, route);
+  await commitTransaction(rt, at, slice, decision.records);
+  const processed = pending.length - handled.failures.length;
+  if (processed > 0) {
+    rt.metrics.records.inc({ stage: rt.options.stage, outcome: 'processed' }, processed);
+  }
+  if (slice.skipped > 0) {
+    rt.metrics.records.inc({ stage: rt.options.stage, outcome: 'skipped' }, slice.skipped);
+  }
+  rt.metrics.batchSeconds.observe(labels, secondsSince(slice.started));
+  return 'committed';
+}
+
+/** Commits a slice's records and its partition's next offset in one transaction. */
+async function commitTransaction<T>(
+  rt: Runtime<T>,
+  at: BatchAt,
+  slice: Pick<ReadSlice<T>, 'last' | 'dueAt' | 'labels'>,
+  records: readonly OutputRecord[],
+): Promise<void> {
+  const { batch, resolveOffset, heartbeat } = at.payload;
+  await heartbeat();
+  const next = nextOffsetToCommit({
+    lastHandled: slice.last.offset,
+    lastFetched: batch.messages.at(-1)?.offset,
+    batchLastOffset: batch.lastOffset(),
+    stoppedAtNotDue: slice.dueAt !== undefined,
+  });
+  const commitStarted = process.hrtime.bigint();
+  await transactionsOf(rt, at.groupId).commit({
+    records,
+    offset: { topic: batch.topic, partition: batch.partition, offset: next },
+  });
+  rt.metrics.commitSeconds.observe(slice.labels, secondsSince(commitStarted));
+  rt.lag.processed(at.groupId, batch, next);
+  resolveOffset(slice.last.offset);
+}
+
+/** A consumer group the stage runs, and where it reads. */
+interface GroupRun {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly fromRetryTier: boolean;
+}
+
+/**
+ * kafkajs restarts a consumer after a retriable error, but stops it for good after a
+ * non-retriable one (say, no group coordinator while the broker restarts), leaving the
+ * process up with nothing consuming. Such a consumer is replaced by a new one, until it runs.
+ */
+function restartLater<T>(rt: Runtime<T>, group: GroupRun): void {
+  if (rt.stopping) return;
+  rt.restarting.add(group.groupId);
+  const timer = setTimeout(() => {
+    rt.timers.delete(timer);
+    run(rt, group).then(
+      () => {
+        rt.restarting.delete(group.groupId);
+        rt.logger.info('consumer started again', { groupId: group.groupId });
+      },
+      (error: unknown) => {
+        rt.logger.warn('consumer could not start again; retrying', {
+          groupId: group.groupId,
+          error: describeError(error),
+        });
+        restartLater(rt, group);
+      },
+    );
+  }, RESTART_DELAY_MS);
+  rt.timers.add(timer);
+}
+
+async function run<T>(rt: Runtime<T>, group: GroupRun): Promise<void> {
+  const { groupId, topics, fromRetryTier } = group;
+  const consumer = createConsumer(rt.options.kafka, {
+    groupId,
+    readUncommitted: false,
+    partitionAssigners: [rt.assigner],
+  });
+  rt.consumers.add(consumer);
+  rt.lag.watch(consumer, groupId);
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || rt.stopping) return;
+    rt.logger.error('consumer stopped after a non-retriable error; replacing it', {
+      groupId,
+      error: describeError(payload.error),
+    });
+    rt.consumers.delete(consumer);
+    rt.lag.forget(groupId);
+    restartLater(rt, group);
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: rt.options.concurrency,
+      eachBatch: (payload) => processBatch(rt, { groupId, fromRetryTier, payload }),
+    });
+  } catch (error) {
+    rt.consumers.delete(consumer);
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
+}
+
 export function startStageConsumer<T>(options: StageConsumerOptions<T>): ServiceResource & {
   start(): Promise<void>;
 } {
-  const now = options.now ?? Date.now;
-  const maxBatchRecords = options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS;
-  const logger = options.logger.child({ component: 'stage', stage: options.stage });
-  const partitionsPerSlot = options.partitionsPerSlot ?? DEFAULT_PARTITIONS_PER_SLOT;
-  const assigner = slotAssigner(partitionsPerSlot);
-  /** The slot transactions of each consumer group (the stage's and its retry tiers'). */
-  const transactions = new Map<string, SlotTransactions>();
-  const transactionsOf = (groupId: string): SlotTransactions => {
-    let found = transactions.get(groupId);
-    if (!found) {
-      found = createSlotTransactions(options.kafka, { groupId, partitionsPerSlot });
-      transactions.set(groupId, found);
-    }
-    return found;
-  };
-  const metrics = stageMetrics(options.registry);
-  const lag = stageLag({ ...options, logger, now });
-  const timers = new Set<NodeJS.Timeout>();
-  const consumers = new Set<Consumer>();
-  /** Groups whose consumer gave up and is being started again. */
-  const restarting = new Set<string>();
-  let stopping = false;
-
+  const rt = createRuntime(options);
   const retryTopics = retryTopicsOf(options.stage);
-
-  const decode = async (
-    message: KafkaMessage,
-    headers: HeaderMap,
-    topic: string,
-    partition: number,
-    fromRetryTier: boolean,
-  ): Promise<{ pending?: Pending<T>; failure?: Failure; skipped?: true }> => {
-    const original = fromRetryTier
-      ? {
-          topic: headers[Headers.originalTopic] ?? '',
-          partition: integerHeader(headers, Headers.originalPartition, partition),
-          offset: headers[Headers.originalOffset] ?? message.offset,
-          timestamp: integerHeader(headers, Headers.originalTimestamp, Number(message.timestamp)),
-        }
-      : { topic, partition, offset: message.offset, timestamp: Number(message.timestamp) };
-    const base = {
-      ...original,
-      key: message.key?.toString('utf8') ?? null,
-      headers,
-      attempt: integerHeader(headers, Headers.attempt, 0),
-    };
-    const decoder = options.inputs[original.topic];
-    // Every consumer group of a stage reads the stage's retry tiers; each takes its own.
-    if (fromRetryTier && !decoder) return { skipped: true };
-    try {
-      if (!decoder) throw new PoisonMessageError(`no input of this stage is ${original.topic}`);
-      const value = await decoder({ key: message.key, value: message.value, headers });
-      if (value === undefined) return { skipped: true };
-      return { pending: { record: { ...base, value }, raw: message } };
-    } catch (error) {
-      return {
-        failure: { record: base, raw: message, error: decodeFailure(error, options.classify) },
-      };
-    }
-  };
-
-  /**
-   * Runs the handler on the batch; on failure, once per record, collecting the failures. The
-   * handler sees the records as `spans` hands them over (each with its span's traceparent); a
-   * failure keeps the record as delivered, so a retry or a dead letter carries the headers it
-   * came with.
-   */
-  const handle = async (
-    pending: readonly Pending<T>[],
-    spans: RecordSpans<T>,
-  ): Promise<{ outputs: OutputRecord[]; failures: Failure[] }> => {
-    if (pending.length === 0) return { outputs: [], failures: [] };
-    try {
-      return { outputs: [...(await spans.all(() => options.handle(spans.records)))], failures: [] };
-    } catch (batchError) {
-      if (pending.length === 1) {
-        const [only] = pending as [Pending<T>];
-        spans.failed(0, batchError);
-        return {
-          outputs: [],
-          failures: [{ record: only.record, raw: only.raw, error: batchError }],
-        };
-      }
-      logger.warn('batch failed; handling its records one by one', {
-        error: describeError(batchError),
-        records: pending.length,
-      });
-      const outputs: OutputRecord[] = [];
-      const failures: Failure[] = [];
-      for (const [index, p] of pending.entries()) {
-        const record = spans.records[index] as StageRecord<T>;
-        try {
-          outputs.push(...(await spans.one(index, () => options.handle([record]))));
-        } catch (error) {
-          spans.failed(index, error);
-          failures.push({ record: p.record, raw: p.raw, error });
-        }
-      }
-      return { outputs, failures };
-    }
-  };
-
-  /** Stops fetching a partition for `ms`; its unresolved messages are fetched again after. */
-  const pauseFor = (pause: () => () => void, ms: number): void => {
-    const resume = pause();
-    const timer = setTimeout(
-      () => {
-        timers.delete(timer);
-        resume();
-      },
-      Math.max(0, ms),
-    );
-    timers.add(timer);
-  };
-
-  /** Per partition of a group: the record held there and how many times it was held. */
-  const holds = new Map<string, { readonly offset: string; readonly count: number }>();
-  const holdsOf = (key: string, offset: string): number => {
-    const held = holds.get(key);
-    return held?.offset === offset ? held.count : 0;
-  };
-
-  const routeOf = (failure: Failure, heldBefore: number): FailureRoute =>
-    routeFailure({
-      stage: options.stage,
-      topic: failure.record.topic,
-      partition: failure.record.partition,
-      offset: failure.record.offset,
-      timestamp: failure.record.timestamp,
-      attempt: failure.record.attempt,
-      headers: failure.record.headers,
-      error: failure.error,
-      failureClass: classifyFailure(failure.error, options.classify),
-      holds: heldBefore,
-      now: now(),
-    });
-
-  const reportRouted = (failure: Failure, route: FailureRoute & { topic: string }): void => {
-    const retry = route.kind === 'retry';
-    logger.log(
-      retry ? 'warn' : 'error',
-      retry ? 'record failed; retrying later' : 'record dead-lettered',
-      {
-        topic: failure.record.topic,
-        partition: failure.record.partition,
-        offset: failure.record.offset,
-        attempt: failure.record.attempt + 1,
-        to: route.topic,
-        error: describeError(failure.error),
-      },
-    );
-    metrics.records.inc({ stage: options.stage, outcome: retry ? 'retried' : 'dead_lettered' }, 1);
-  };
-
-  /**
-   * A dependency still fails a record past its retry tiers: nothing of the slice is committed,
-   * and the partition waits, then tries again, for as long as the dependency is down. Other
-   * partitions keep flowing.
-   */
-  const holdPartition = (
-    key: string,
-    { failure, offset, route }: Held<RoutedFailure & { readonly failure: Failure }>,
-    pause: () => () => void,
-  ): void => {
-    const count = holdsOf(key, offset) + 1;
-    holds.set(key, { offset, count });
-    metrics.records.inc({ stage: options.stage, outcome: 'held' }, 1);
-    logger.warn('a dependency is unavailable; holding the partition and trying again', {
-      topic: failure.record.topic,
-      partition: failure.record.partition,
-      offset: failure.record.offset,
-      holds: count,
-      retryInMs: route.retryInMs,
-      error: describeError(failure.error),
-    });
-    pauseFor(pause, route.retryInMs);
-  };
-
-  const processBatch = async (
-    groupId: string,
-    fromRetryTier: boolean,
-    payload: EachBatchPayload,
-  ): Promise<void> => {
-    lag.fetched(groupId, payload.batch);
-    for (const slice of slicesOf(payload.batch.messages, maxBatchRecords)) {
-      const more = await withHeartbeats(payload.heartbeat, () =>
-        processSlice(groupId, fromRetryTier, payload, slice),
-      );
-      if (!more) return;
-    }
-  };
-
-  /** One slice of a partition batch, in one transaction; false when the batch must stop here. */
-  const processSlice = async (
-    groupId: string,
-    fromRetryTier: boolean,
-    payload: EachBatchPayload,
-    messages: readonly KafkaMessage[],
-  ): Promise<boolean> => {
-    const { batch, pause, isRunning, isStale } = payload;
-    const started = process.hrtime.bigint();
-    const labels = { stage: options.stage, group: groupId };
-    const pending: Pending<T>[] = [];
-    const failures: Failure[] = [];
-    let skipped = 0;
-    let last: KafkaMessage | undefined;
-    let dueAt: number | undefined;
-
-    for (const message of messages) {
-      if (!isRunning() || isStale() || stopping) return false; // not resolved: fetched again
-      const headers = readHeaders(message.headers);
-      const notBefore = integerHeader(headers, Headers.notBefore, 0);
-      if (notBefore > now()) {
-        dueAt = notBefore;
-        break;
-      }
-      const decoded = await decode(message, headers, batch.topic, batch.partition, fromRetryTier);
-      if (!fromRetryTier) metrics.queueSeconds.observe(labels, queuedSeconds(message, now()));
-      if (decoded.pending) pending.push(decoded.pending);
-      if (decoded.failure) failures.push(decoded.failure);
-      if (decoded.skipped) skipped += 1;
-      last = message;
-    }
-
-    if (last) {
-      const spans = startRecordSpans(
-        pending.map((p) => p.record),
-        { stage: options.stage, groupId, topic: batch.topic, partition: batch.partition },
-      );
-      let outcome: 'committed' | 'held' | 'abandoned' = 'abandoned';
-      try {
-        outcome = await commitSlice({
-          groupId,
-          payload,
-          labels,
-          started,
-          spans,
-          pending,
-          failures,
-          skipped,
-          last,
-          stoppedAtNotDue: dueAt !== undefined,
-        });
-      } finally {
-        spans.end(outcome === 'committed' ? undefined : outcome);
-      }
-      // Nothing resolved: the slice is fetched again when the partition resumes.
-      if (outcome === 'held') return false;
-    }
-
-    if (dueAt !== undefined) {
-      // Not due yet: stop fetching this partition and come back when it is. The unresolved
-      // messages are fetched again on resume.
-      pauseFor(pause, dueAt - now());
-      return false;
-    }
-    return true;
-  };
-
-  /**
-   * Handles a read slice and commits its outputs, failures and offsets in one transaction; or,
-   * when a record must be held, commits nothing and pauses the partition.
-   */
-  const commitSlice = async (slice: {
-    readonly groupId: string;
-    readonly payload: EachBatchPayload;
-    readonly labels: { readonly stage: string; readonly group: string };
-    readonly started: bigint;
-    readonly spans: RecordSpans<T>;
-    readonly pending: readonly Pending<T>[];
-    readonly failures: readonly Failure[];
-    readonly skipped: number;
-    readonly last: KafkaMessage;
-    readonly stoppedAtNotDue: boolean;
-  }): Promise<'committed' | 'held'> => {
-    const { groupId, labels, pending, last } = slice;
-    const { batch, resolveOffset, heartbeat, pause } = slice.payload;
-    const handleStarted = process.hrtime.bigint();
-    const handled = await handle(pending, slice.spans);
-    metrics.handleSeconds.observe(labels, secondsSince(handleStarted));
-    metrics.batchRecords.observe(labels, pending.length);
-    const failures = [...slice.failures, ...handled.failures];
-    const holdKey = `${groupId}|${batch.topic}|${batch.partition}`;
-    const routed = failures.map((failure) => ({
-      failure,
-      offset: failure.raw.offset,
-      route: routeOf(failure, holdsOf(holdKey, failure.raw.offset)),
-    }));
-    const hold = firstHold(routed);
-    if (hold) {
-      holdPartition(holdKey, hold, pause);
-      return 'held';
-    }
-    holds.delete(holdKey);
-    const outputs = [...handled.outputs];
-    for (const { failure, route } of routed) {
-      if (route.kind === 'hold') continue;
-      reportRouted(failure, route);
-      outputs.push({
-        topic: route.topic,
-        key: failure.raw.key?.toString('utf8') ?? null,
-        value: failure.raw.value,
-        headers: route.headers,
-      });
-    }
-    await heartbeat();
-    const next = nextOffsetToCommit({
-      lastHandled: last.offset,
-      lastFetched: batch.messages.at(-1)?.offset,
-      batchLastOffset: batch.lastOffset(),
-      stoppedAtNotDue: slice.stoppedAtNotDue,
-    });
-    const commitStarted = process.hrtime.bigint();
-    await transactionsOf(groupId).commit({
-      records: outputs,
-      offset: { topic: batch.topic, partition: batch.partition, offset: next },
-    });
-    metrics.commitSeconds.observe(labels, secondsSince(commitStarted));
-    lag.processed(groupId, batch, next);
-    resolveOffset(last.offset);
-    const processed = pending.length - handled.failures.length;
-    if (processed > 0)
-      metrics.records.inc({ stage: options.stage, outcome: 'processed' }, processed);
-    if (slice.skipped > 0) {
-      metrics.records.inc({ stage: options.stage, outcome: 'skipped' }, slice.skipped);
-    }
-    metrics.batchSeconds.observe(labels, secondsSince(slice.started));
-    return 'committed';
-  };
-
-  /**
-   * kafkajs restarts a consumer after a retriable error, but stops it for good after a
-   * non-retriable one (say, no group coordinator while the broker restarts), leaving the
-   * process up with nothing consuming. Such a consumer is replaced by a new one, until it runs.
-   */
-  const restartLater = (groupId: string, topics: readonly string[], fromRetryTier: boolean) => {
-    if (stopping) return;
-    restarting.add(groupId);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      run(groupId, topics, fromRetryTier).then(
-        () => {
-          restarting.delete(groupId);
-          logger.info('consumer started again', { groupId });
-        },
-        (error: unknown) => {
-          logger.warn('consumer could not start again; retrying', {
-            groupId,
-            error: describeError(error),
-          });
-          restartLater(groupId, topics, fromRetryTier);
-        },
-      );
-    }, RESTART_DELAY_MS);
-    timers.add(timer);
-  };
-
-  const run = async (groupId: string, topics: readonly string[], fromRetryTier: boolean) => {
-    const consumer = createConsumer(options.kafka, {
-      groupId,
-      readUncommitted: false,
-      partitionAssigners: [assigner],
-    });
-    consumers.add(consumer);
-    lag.watch(consumer, groupId);
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || stopping) return;
-      logger.error('consumer stopped after a non-retriable error; replacing it', {
-        groupId,
-        error: describeError(payload.error),
-      });
-      consumers.delete(consumer);
-      lag.forget(groupId);
-      restartLater(groupId, topics, fromRetryTier);
-    });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.concurrency,
-        eachBatch: (payload) => processBatch(groupId, fromRetryTier, payload),
-      });
-    } catch (error) {
-      consumers.delete(consumer);
-      await consumer.disconnect().catch(() => undefined);
-      throw error;
-    }
-  };
-
   return {
     name: `${options.stage}-consumer:${options.groupId}`,
     async start() {
-      await run(options.groupId, Object.keys(options.inputs), false);
-      await run(retryGroupId(options.groupId), retryTopics, true);
-      logger.info('consuming', { groupId: options.groupId, topics: Object.keys(options.inputs) });
+      const topics = Object.keys(options.inputs);
+      await run(rt, { groupId: options.groupId, topics, fromRetryTier: false });
+      await run(rt, {
+        groupId: retryGroupId(options.groupId),
+        topics: retryTopics,
+        fromRetryTier: true,
+      });
+      rt.logger.info('consuming', {
+        groupId: options.groupId,
+        topics: Object.keys(options.inputs),
+      });
     },
     /** Not ready while a consumer is being replaced: nothing is consuming its group. */
     async check() {
-      if (restarting.size > 0) {
-        throw new Error(`consumer restarting: ${[...restarting].join(', ')}`);
+      if (rt.restarting.size > 0) {
+        throw new Error(`consumer restarting: ${[...rt.restarting].join(', ')}`);
       }
     },
     async stop() {
-      stopping = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      rt.stopping = true;
+      for (const timer of rt.timers) clearTimeout(timer);
+      rt.timers.clear();
       // disconnect() waits for the batch in flight to finish and commit.
-      await Promise.all([...consumers].map((c) => c.disconnect()));
-      await Promise.all([...transactions.values()].map((t) => t.disconnectAll()));
-      await lag.stop();
+      await Promise.all([...rt.consumers].map((c) => c.disconnect()));
+      await Promise.all([...rt.transactions.values()].map((t) => t.disconnectAll()));
+      await rt.lag.stop();
     },
   };
 }
