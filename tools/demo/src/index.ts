@@ -14,11 +14,12 @@ export { createRandom, type Random } from './random';
 // Traffic: what a change is, how the next one is planned, and how it is written.
 export {
   WEBHOOK_TYPES,
+  type PlanContext,
   type PlannedChange,
   type WebhookType,
   type WebhookEventDraft,
 } from './traffic/changes';
-export { KIND_WEIGHTS, planChange, type PlanContext } from './traffic/plan';
+export { KIND_WEIGHTS, planChange } from './traffic/plan';
 export { planHire, planSql } from './traffic/plan-sql';
 export { planWebhook } from './traffic/plan-webhook';
 export { rowChangeSql, type SqlStatement } from './traffic/sql';

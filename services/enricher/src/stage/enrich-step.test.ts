@@ -1,5 +1,11 @@
 import type { BuyerGroupWorkRecord, StageRecord, TopicCodec } from '@bgs/platform';
-import { DEFAULT_LEVEL_COSTS_USD, stageCosts } from '@bgs/domain';
+import {
+  DEFAULT_LEVEL_COSTS_USD,
+  ENRICHMENT_LEVELS,
+  isPaidLevel,
+  stageCosts,
+  stagesFor,
+} from '@bgs/domain';
 import type { EnrichmentProvider } from '../provider/port';
 import { createEnrichStep, paidStepsOf } from './enrich-step';
 import type { PaidOperation, PaidOperations } from './paid-operations';
@@ -143,6 +149,17 @@ describe('paidStepsOf', () => {
     expect(paidStepsOf('enrich')).toEqual(['enrich']);
     expect(paidStepsOf('deep_research')).toEqual(['enrich', 'research']);
     expect(paidStepsOf('something-else')).toEqual([]);
+  });
+
+  it("buys exactly the domain's stages between discover and save, for every level", () => {
+    for (const level of ENRICHMENT_LEVELS) {
+      const between = stagesFor(level).filter((stage) => stage !== 'discover' && stage !== 'save');
+      expect({ level, steps: paidStepsOf(level) }).toEqual({ level, steps: between });
+      expect({ level, pays: paidStepsOf(level).length > 0 }).toEqual({
+        level,
+        pays: isPaidLevel(level),
+      });
+    }
   });
 });
 

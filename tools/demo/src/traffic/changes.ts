@@ -1,9 +1,11 @@
 /**
  * What a planned change is: a SQL write to the upstream `people` table (seen by the pipeline
  * through Debezium) or a provider webhook to ingress (the provider's news; it writes nothing
- * upstream, it only makes the pipeline look again).
+ * upstream, it only makes the pipeline look again); and what one is planned from, the context
+ * that plan.ts and its SQL and webhook planners share.
  */
-import type { PersonState, PersonUpdate } from './workforce';
+import type { Random } from '../random';
+import type { PersonState, RowChange, Workforce } from './workforce';
 
 export const SQL_CHANGE_KINDS = [
   'title',
@@ -22,10 +24,6 @@ export const WEBHOOK_TYPES = [
   'person.company_change',
 ] as const;
 export type WebhookType = (typeof WEBHOOK_TYPES)[number];
-
-export type RowChange =
-  | { readonly op: 'update'; readonly personId: string; readonly set: PersonUpdate }
-  | { readonly op: 'insert'; readonly person: PersonState };
 
 export interface FieldChange {
   readonly old: string | null;
@@ -62,6 +60,16 @@ export type PlannedChange =
       readonly kind: WebhookType;
       readonly event: WebhookEventDraft;
     });
+
+/** What the next change is planned against. */
+export interface PlanContext {
+  readonly random: Random;
+  readonly workforce: Workforce;
+  /** False for people with a write in flight or whose row we no longer trust. */
+  readonly isAvailable: (personId: string) => boolean;
+  /** How likely a person is to be picked, relative to others; everyone alike by default. */
+  readonly weightOf?: (person: PersonState) => number;
+}
 
 /** "Staff Engineer → Engineering Manager", with a dash for nothing. */
 export const arrow = (before: string | null, after: string | null): string =>

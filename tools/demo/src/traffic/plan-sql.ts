@@ -1,5 +1,5 @@
 /** The SQL kinds of traffic change: a write to one `people` row, or a new one (a hire). */
-import { arrow, type PlannedChange, type SqlChangeKind } from './changes';
+import { arrow, type PlanContext, type PlannedChange, type SqlChangeKind } from './changes';
 import {
   anotherCompany,
   anotherTitle,
@@ -8,7 +8,6 @@ import {
   newHire,
   promotion,
 } from './person-moves';
-import type { PlanContext } from './plan';
 import type { PersonState, PersonUpdate } from './workforce';
 
 function update(

@@ -2,9 +2,8 @@
  * The webhook kinds of traffic change: what a provider would announce about a person, as the
  * body of services/ingress/src/webhooks/events.ts. Nothing is written upstream.
  */
-import { arrow, type PlannedChange, type WebhookType } from './changes';
+import { arrow, type PlanContext, type PlannedChange, type WebhookType } from './changes';
 import { anotherCompany, anotherTitle, departmentChange, promotion } from './person-moves';
-import type { PlanContext } from './plan';
 import type { PersonState } from './workforce';
 
 export function planWebhook(

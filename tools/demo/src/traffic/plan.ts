@@ -3,11 +3,10 @@
  * against the current picture of the rows and each significant. Pure apart from the random
  * stream: the caller applies SQL changes to the Workforce once they are planned.
  */
-import type { Random } from '../random';
-import type { PlannedChange, SqlChangeKind, WebhookType } from './changes';
+import type { PlanContext, PlannedChange, SqlChangeKind, WebhookType } from './changes';
 import { planHire, planSql } from './plan-sql';
 import { planWebhook } from './plan-webhook';
-import type { PersonState, Workforce } from './workforce';
+import type { PersonState } from './workforce';
 
 type Kind = { via: 'sql'; kind: SqlChangeKind } | { via: 'webhook'; kind: WebhookType };
 
@@ -27,15 +26,6 @@ export const KIND_WEIGHTS: readonly (readonly [Kind, number])[] = [
 
 /** Tries before giving up on a kind (few people fit it) and drawing another. */
 const ATTEMPTS = 20;
-
-export interface PlanContext {
-  readonly random: Random;
-  readonly workforce: Workforce;
-  /** False for people with a write in flight or whose row we no longer trust. */
-  readonly isAvailable: (personId: string) => boolean;
-  /** How likely a person is to be picked, relative to others; everyone alike by default. */
-  readonly weightOf?: (person: PersonState) => number;
-}
 
 export function planChange(context: PlanContext): PlannedChange | undefined {
   const { random, workforce, isAvailable } = context;

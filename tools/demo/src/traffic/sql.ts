@@ -1,6 +1,5 @@
 /** The SQL of one traffic change to `people`. Pure, so the statements can be checked offline. */
-import type { RowChange } from './changes';
-import type { PersonUpdate } from './workforce';
+import type { PersonUpdate, RowChange } from './workforce';
 
 export interface SqlStatement {
   readonly text: string;

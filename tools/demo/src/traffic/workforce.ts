@@ -4,8 +4,6 @@
  * included) and follows every SQL change the traffic makes, so each next change is planned
  * against the current row and is a real change of it.
  */
-import type { RowChange } from './changes';
-
 export interface PersonState {
   readonly id: string;
   readonly companyId: string;
@@ -29,6 +27,11 @@ export interface CompanyState {
 export type PersonUpdate = Partial<
   Pick<PersonState, 'companyId' | 'jobTitle' | 'department' | 'seniority' | 'managerId' | 'status'>
 >;
+
+/** One SQL write to the upstream `people` table, as `apply` follows it. */
+export type RowChange =
+  | { readonly op: 'update'; readonly personId: string; readonly set: PersonUpdate }
+  | { readonly op: 'insert'; readonly person: PersonState };
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
