@@ -4,11 +4,10 @@
  * counted on `person-changes` itself.
  */
 import { gunzipSync } from 'node:zlib';
-import { Headers, Topics } from '@bgs/platform';
+import { Headers, Topics, type PersonChangeRecord } from '@bgs/platform';
 import { retentionCutoff } from '../../services/ingress/src/archive/retention';
 import { sweepExpiredDeliveries } from '../../services/ingress/src/archive/sweeper';
 import { main as deliveries } from '../../services/ingress/src/cli/deliveries';
-import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
 import { roleChange, startIngress, type RunningIngress } from '../helpers/ingress';
 import { standardWebhooksHeaders } from '../helpers/signers';
 import { requireStack, stack, uniqueName, withDatabase } from '../helpers/stack';

@@ -4,10 +4,9 @@
  * that the retry is told to come back later; and two instances racing for one expired claim
  * publish it once between them.
  */
-import { Topics } from '@bgs/platform';
+import { Topics, type PersonChangeRecord } from '@bgs/platform';
 import type { Client } from 'pg';
 import { archiveOf } from '../../services/ingress/src/archive/archive';
-import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
 import { roleChange, startIngress, type RunningIngress } from '../helpers/ingress';
 import { standardWebhooksHeaders } from '../helpers/signers';
 import { requireStack, stack, uniqueName, withDatabase } from '../helpers/stack';

@@ -9,8 +9,7 @@
  * answered 503; the provider's retry publishes it again (the stages absorb it). A delivery
  * refused only after Kafka was dead cannot have been written, so its event is on the topic once.
  */
-import { Topics } from '@bgs/platform';
-import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
+import { Topics, type PersonChangeRecord } from '@bgs/platform';
 import {
   postSignedWebhook,
   roleChange,

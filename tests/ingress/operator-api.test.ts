@@ -5,11 +5,10 @@
  * fix producing the refresh the original delivery could not, seen in the company's refresh log
  * as the running pipeline writes it.
  */
-import { deadLetterTopic, Headers, Topics } from '@bgs/platform';
+import { deadLetterTopic, Headers, Topics, type PersonChangeRecord } from '@bgs/platform';
 import { generateApiKey } from '../../services/ingress/src/api/api-keys';
 import { createPgApiKeyAdminStore } from '../../services/ingress/src/api/store';
 import { main as apiKeysCli } from '../../services/ingress/src/cli/api-keys';
-import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
 import {
   postSignedWebhook,
   roleChange,

@@ -2,8 +2,7 @@
  * POST /webhooks/:source through the real stack: signatures made by independent
  * implementations, every refusal, idempotency under concurrency, and what Kafka holds after.
  */
-import { Topics } from '@bgs/platform';
-import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
+import { Topics, type PersonChangeRecord } from '@bgs/platform';
 import { roleChange, startIngress, type RunningIngress } from '../helpers/ingress';
 import { githubSignatures, legacyHeaders, standardWebhooksHeaders } from '../helpers/signers';
 import { requireStack, uniqueName, withDatabase } from '../helpers/stack';

@@ -20,8 +20,7 @@ import {
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createSchemaCodec, Topics } from '@bgs/platform';
-import type { PersonChangeRecord } from '../../services/ingress/src/webhooks/events';
+import { createSchemaCodec, Topics, type PersonChangeRecord } from '@bgs/platform';
 import { freePort } from '../helpers/ports';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
 import { repoRoot, requireStack, serviceEnv, stack, uniqueName } from '../helpers/stack';

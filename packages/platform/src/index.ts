@@ -21,5 +21,6 @@ export * from './kafka/renewing-producer';
 export * from './stage';
 export * from './kafka/topic-codec';
 export * from './kafka/records';
+export * from './provider-contract';
 export * from './failpoints';
 export * from './seeded-random';

@@ -13,11 +13,12 @@ import {
   type PublishingProducer,
   type Producer,
   type Registry,
+  type RefreshRequestRecord,
   type SchemaCodec,
   Topics,
 } from '@bgs/platform';
 import { createOperatorRouter } from './api/operator-router';
-import { createApiRouter, type RefreshRequestRecord } from './api/router';
+import { createApiRouter } from './api/router';
 import { createPgApiStore } from './api/store';
 import { createIngressApp } from './app';
 import type { Config } from './config';

@@ -1,54 +1,21 @@
 /**
- * The provider's HTTP contract, as the enricher's adapter (services/enricher/src/provider)
- * speaks it. Requests are validated here; replies are built to fit the adapter's bounds.
+ * The provider's HTTP contract lives in @bgs/platform (provider-contract.ts), shared with the
+ * enricher's adapter; this module names it as the local provider speaks of it, and words a
+ * contract violation for a 400.
  */
-import { z } from '@bgs/platform';
+import type { z } from '@bgs/platform';
 
-export type Operation = 'enrich' | 'research';
-
-export const REQUEST_LIMITS = { people: 1_000, id: 200, text: 500 } as const;
-
-const text = z.string().max(REQUEST_LIMITS.text).nullable();
-
-export const providerRequestSchema = z.object({
-  companyId: z.string().min(1).max(REQUEST_LIMITS.id),
-  people: z
-    .array(
-      z.object({
-        personId: z.string().min(1).max(REQUEST_LIMITS.id),
-        fullName: text,
-        title: text,
-        department: text,
-      }),
-    )
-    .max(REQUEST_LIMITS.people),
-});
-
-export type ProviderRequest = z.output<typeof providerRequestSchema>;
-export type RequestedPerson = ProviderRequest['people'][number];
-
-export interface ContactEnrichment {
-  readonly personId: string;
-  readonly email: string | null;
-  readonly phone: string | null;
-  readonly linkedinUrl: string | null;
-  readonly verified: boolean;
-}
-
-export interface EnrichContactsReply {
-  readonly contacts: readonly ContactEnrichment[];
-}
-
-export interface PersonInsight {
-  readonly personId: string;
-  readonly summary: string;
-  readonly priorities: readonly string[];
-}
-
-export interface ResearchReply {
-  readonly companySummary: string;
-  readonly insights: readonly PersonInsight[];
-}
+export {
+  PROVIDER_IDEMPOTENCY_KEY as IDEMPOTENCY_KEY,
+  providerRequestSchema,
+  type ContactEnrichment,
+  type EnrichContactsReply,
+  type PersonInsight,
+  type ProviderOperation as Operation,
+  type ProviderPerson as RequestedPerson,
+  type ProviderRequest,
+  type ResearchReply,
+} from '@bgs/platform';
 
 /** `people[0].personId: …`: the field first, so a 400 says what to fix. */
 export function describeIssue(issue: z.core.$ZodIssue): string {
@@ -57,6 +24,3 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     .join('');
   return `${path === '' ? 'body' : path}: ${issue.message}`;
 }
-
-/** Visible ASCII, as an HTTP header value and a log field can carry it unchanged. */
-export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -2,23 +2,15 @@
  * Where the provider's answers come from: the stack's own upstream tables. Behind this small
  * interface so the HTTP behaviour is tested with an in-memory directory, without Postgres.
  */
+import type { Company, Person } from '@bgs/domain';
 
-export interface CompanyRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly domain: string | null;
-  readonly industry: string | null;
-  readonly employeeCount: number | null;
-}
+/** The domain's shapes of the upstream rows, as far as the provider's answers need them. */
+export type CompanyRecord = Pick<Company, 'id' | 'name' | 'domain' | 'industry' | 'employeeCount'>;
 
-export interface PersonRecord {
-  readonly id: string;
-  readonly companyId: string;
-  readonly fullName: string;
-  readonly email: string | null;
-  readonly jobTitle: string | null;
-  readonly department: string | null;
-}
+export type PersonRecord = Pick<
+  Person,
+  'id' | 'companyId' | 'fullName' | 'email' | 'jobTitle' | 'department'
+>;
 
 export interface DirectoryLookup {
   readonly company: CompanyRecord | undefined;

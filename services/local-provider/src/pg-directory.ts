@@ -1,22 +1,14 @@
 import type { Pool } from 'pg';
+import type { CompaniesRow, PeopleRow } from '@bgs/domain';
 import type { CompanyRecord, DirectoryLookup, PeopleDirectory, PersonRecord } from './directory';
 
-interface CompanyRow {
-  id: string;
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  employee_count: number | null;
-}
+/** The columns read, typed as the upstream rows are everywhere (@bgs/domain). */
+type CompanyRow = Pick<CompaniesRow, 'id' | 'name' | 'domain' | 'industry' | 'employee_count'>;
 
-interface PersonRow {
-  id: string;
-  company_id: string;
-  full_name: string;
-  email: string | null;
-  job_title: string | null;
-  department: string | null;
-}
+type PersonRow = Pick<
+  PeopleRow,
+  'id' | 'company_id' | 'full_name' | 'email' | 'job_title' | 'department'
+>;
 
 /** Reads the upstream `companies` and `people` tables (one query each, by primary key/index). */
 export function createPgPeopleDirectory(pool: Pick<Pool, 'query'>): PeopleDirectory {

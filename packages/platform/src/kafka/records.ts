@@ -1,6 +1,9 @@
 /**
- * TypeScript shapes of the Avro records under schemas/ (timestamps are epoch ms). Keep each in
- * step with its .avsc: the registry enforces the schema, these let the compiler check our use.
+ * TypeScript shapes of the Avro records under schemas/, the one declaration producers and
+ * consumers import. Timestamps are epoch ms: without a registered logical type, avsc encodes
+ * `timestamp-millis` as a plain long and rejects a Date. Keep each in step with its .avsc: the
+ * registry enforces the schema, these let the compiler check our use, and records.test.ts
+ * checks every field's name and nullability against the .avsc.
  */
 export interface ChangeOriginRecord {
   readonly ref: string;

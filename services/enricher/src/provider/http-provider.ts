@@ -38,8 +38,11 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_PATH,
   SpanKind,
+  PROVIDER_IDEMPOTENCY_KEY,
+  enrichContactsReplySchema,
   inSpan,
   redactUrlCredentials,
+  researchReplySchema,
   type Attributes,
   type z,
 } from '@bgs/platform';
@@ -60,9 +63,6 @@ import {
   type ResearchRequest,
 } from './port';
 import { parseRetryAfterMs } from './retry-after';
-import { enrichContactsReplySchema, researchReplySchema } from './reply-schemas';
-
-export { providerConfigShape, providerOptionsFromConfig, type ProviderConfig } from './config';
 
 export interface HttpProviderOptions {
   readonly baseUrl: string;
@@ -93,8 +93,6 @@ const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 const ERROR_SNIPPET_BYTES = 300;
 /** Calls waiting for a bulkhead slot beyond this are refused rather than queued without end. */
 const MAX_QUEUED_CALLS = 10_000;
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** A failed attempt: a ProviderError that also carries the server's Retry-After, if any. */
 class AttemptError extends ProviderError {
@@ -343,7 +341,7 @@ export function createHttpProvider(
   ): Promise<T> {
     const { operation } = call;
     // fetch would refuse such a header on every attempt; that is our bug, not the provider's.
-    if (!IDEMPOTENCY_KEY.test(call.idempotencyKey)) {
+    if (!PROVIDER_IDEMPOTENCY_KEY.test(call.idempotencyKey)) {
       throw new ProviderError(
         `idempotency key for the ${operation} call must be 1 to 255 visible ASCII characters`,
         'rejected',

@@ -2,51 +2,28 @@
  * The port through which the enricher buys contact data and research from an external
  * provider. The stage depends on this interface only; `http-provider.ts` is the adapter.
  */
-import type { FailureClass } from '@bgs/platform';
+import type {
+  ContactEnrichment,
+  EnrichContactsReply,
+  FailureClass,
+  PersonInsight,
+  ProviderPerson,
+  ProviderRequest,
+  ResearchReply,
+} from '@bgs/platform';
 
-export interface ContactInput {
-  readonly personId: string;
-  readonly fullName: string | null;
-  readonly title: string | null;
-  readonly department: string | null;
-}
+/** The bodies are the provider contract's (@bgs/platform, provider-contract.ts). */
+export type { ContactEnrichment, EnrichContactsReply, PersonInsight, ResearchReply };
 
-export interface EnrichContactsRequest {
+export type ContactInput = ProviderPerson;
+
+/** A call's body (the contract's) and its idempotency key. */
+export interface EnrichContactsRequest extends ProviderRequest {
   /** Sent unchanged on every retry, so the provider charges once per logical call. */
   readonly idempotencyKey: string;
-  readonly companyId: string;
-  readonly people: readonly ContactInput[];
 }
 
-export interface ContactEnrichment {
-  readonly personId: string;
-  readonly email: string | null;
-  readonly phone: string | null;
-  readonly linkedinUrl: string | null;
-  readonly verified: boolean;
-}
-
-export interface EnrichContactsReply {
-  readonly contacts: readonly ContactEnrichment[];
-}
-
-export interface ResearchRequest {
-  /** Sent unchanged on every retry, so the provider charges once per logical call. */
-  readonly idempotencyKey: string;
-  readonly companyId: string;
-  readonly people: readonly ContactInput[];
-}
-
-export interface PersonInsight {
-  readonly personId: string;
-  readonly summary: string;
-  readonly priorities: readonly string[];
-}
-
-export interface ResearchReply {
-  readonly companySummary: string;
-  readonly insights: readonly PersonInsight[];
-}
+export type ResearchRequest = EnrichContactsRequest;
 
 export interface EnrichmentProvider {
   enrichContacts(

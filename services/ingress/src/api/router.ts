@@ -16,7 +16,7 @@
 import { findUnstorableText } from '../webhooks/storable';
 import express, { type Request, type Response } from 'express';
 import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';
-import { describeError, z } from '@bgs/platform';
+import { describeError, z, type RefreshRequestRecord } from '@bgs/platform';
 import type { Logger } from 'winston';
 import { createAuthenticator, workspaceCallerOf } from './authenticate';
 import {
@@ -30,19 +30,6 @@ import {
   UNAVAILABLE,
 } from './http';
 import type { ApiStore, RefreshRequestRow } from './store';
-
-/** The value of a refresh-requests record (schemas/refresh-request.avsc). */
-export interface RefreshRequestRecord {
-  readonly requestId: string;
-  readonly workspaceId: string;
-  readonly companyId: string;
-  readonly level: EnrichmentLevel;
-  readonly reason: string | null;
-  /** The id of the API key that asked. */
-  readonly requestedBy: string;
-  /** Epoch milliseconds. */
-  readonly requestedAt: number;
-}
 
 /** Resolves once Kafka holds the record; the key is the company id. */
 export interface RefreshRequestPublisher {

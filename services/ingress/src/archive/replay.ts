@@ -6,14 +6,10 @@
  * not hold yet (a claim a crash left behind); under a new id (`--as`) it publishes once, and a
  * repeat finds that id enqueued.
  */
+import type { PersonChangeRecord } from '@bgs/platform';
 import { ensureTraceparent } from '../trace';
 import type { ClaimOutcome, ClaimStore } from '../webhooks/claims';
-import {
-  isEventId,
-  parseWebhookEvent,
-  toPersonChange,
-  type PersonChangeRecord,
-} from '../webhooks/events';
+import { isEventId, parseWebhookEvent, toPersonChange } from '../webhooks/events';
 import { personChangeHeaders, type PersonChangePublisher } from '../webhooks/publish';
 import { unpackBody } from './archive';
 import type { ArchivedDelivery } from './store';

@@ -5,7 +5,7 @@
  * The body comes from a stranger (after the signature check, from a provider we trust to be
  * careless), so every string is bounded and unknown keys are stripped rather than passed on.
  */
-import { z } from '@bgs/platform';
+import { z, type PersonChangeRecord } from '@bgs/platform';
 
 export const EVENT_TYPES = [
   'person.role_change',
@@ -163,21 +163,6 @@ export function parseWebhookEvent(body: unknown): ParsedWebhookEvent {
     field: issue?.path.map(String).join('.') || '(body)',
     message: issue?.message ?? 'invalid event',
   };
-}
-
-/** The PersonChange Avro record. Timestamps are epoch milliseconds: without a registered
- * logical type, avsc encodes `timestamp-millis` as a plain long and rejects a Date. */
-export interface PersonChangeRecord {
-  eventId: string;
-  source: string;
-  eventType: EventType;
-  companyId: string;
-  previousCompanyId: string | null;
-  personId: string | null;
-  changes: { field: string; before: string | null; after: string | null }[];
-  occurredAt: number;
-  receivedAt: number;
-  payload: string;
 }
 
 /** The Kafka record key: every change of one company lands on one partition, in order. */

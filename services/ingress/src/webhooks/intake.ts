@@ -7,6 +7,7 @@
  * holds the record (`createWebhookIntake`).
  */
 import type { Logger } from 'winston';
+import type { PersonChangeRecord } from '@bgs/platform';
 import { archiveOf, type IncomingHeaders } from '../archive/archive';
 import type { IngressMetrics } from '../metrics';
 import { outgoingTraceparent } from '../trace';
@@ -20,12 +21,7 @@ import {
   type WebhookAnswer,
 } from './answers';
 import type { ClaimStore } from './claims';
-import {
-  parseWebhookEvent,
-  toPersonChange,
-  type PersonChangeRecord,
-  type WebhookEvent,
-} from './events';
+import { parseWebhookEvent, toPersonChange, type WebhookEvent } from './events';
 import { personChangeHeaders, type PersonChangePublisher } from './publish';
 import { verifiers, type VerificationFailure } from './signatures';
 import { findUnstorableText } from './storable';
