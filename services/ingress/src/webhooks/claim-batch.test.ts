@@ -1,7 +1,6 @@
 import {
   planClaimBatch,
   requestOutcomes,
-  rowOutcome,
   type ClaimInput,
   type ClaimRowResult,
 } from './claim-batch';
@@ -61,19 +60,6 @@ describe('planClaimBatch', () => {
       { row: 0, owner: false },
       { row: 0, owner: false },
     ]);
-  });
-});
-
-describe('rowOutcome', () => {
-  it('an inserted row is claimed; a taken-over expired claim is claimed and says so', () => {
-    expect(rowOutcome(inserted('id-1'))).toEqual({ kind: 'claimed', id: 'id-1', takenOver: false });
-    expect(rowOutcome(takenOver('id-2'))).toEqual({ kind: 'claimed', id: 'id-2', takenOver: true });
-  });
-
-  it('an enqueued row is enqueued; a live claim, or a row not yet visible, is in flight', () => {
-    expect(rowOutcome(untouched('enqueued'))).toEqual({ kind: 'enqueued' });
-    expect(rowOutcome(untouched('claimed'))).toEqual({ kind: 'in_flight' });
-    expect(rowOutcome(untouched(null))).toEqual({ kind: 'in_flight' });
   });
 });
 

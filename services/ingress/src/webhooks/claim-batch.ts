@@ -1,10 +1,13 @@
 /**
  * The pure half of batched claims: which rows one statement claims for the requests waiting
  * together, and how the statement's answer for each row maps back to each request's outcome.
- * The I/O is in claims.ts.
+ * The I/O is in claims.ts; the decision for one row is the protocol's (../claims/protocol.ts).
  */
 
 import type { DeliveryArchive } from '../archive/archive';
+import { rowOutcome, type ClaimOutcome, type ClaimRowResult } from '../claims/protocol';
+
+export { rowOutcome, type ClaimOutcome, type ClaimRowResult } from '../claims/protocol';
 
 export interface ClaimInput {
   readonly source: string;
@@ -17,14 +20,6 @@ export interface ClaimInput {
   readonly archive: DeliveryArchive;
 }
 
-export type ClaimOutcome =
-  /** This request owns the event id and must publish it; `takenOver` if a crashed owner's expired claim was taken. */
-  | { readonly kind: 'claimed'; readonly id: string; readonly takenOver: boolean }
-  /** Kafka already holds it. */
-  | { readonly kind: 'enqueued' }
-  /** Another request owns it right now (or released it a moment ago). */
-  | { readonly kind: 'in_flight' };
-
 export interface ClaimBatchPlan {
   /**
    * One row per distinct (source, event id): a statement may not insert one key twice. In key
@@ -33,16 +28,6 @@ export interface ClaimBatchPlan {
   readonly rows: readonly ClaimInput[];
   /** Per request, in request order: the index of its row, and whether it is the row's owner. */
   readonly requests: readonly { readonly row: number; readonly owner: boolean }[];
-}
-
-/** What the statement says about one row. */
-export interface ClaimRowResult {
-  /** The row's id when this statement inserted it or took it over, else null. */
-  readonly id: string | null;
-  readonly inserted: boolean;
-  readonly takenOver: boolean;
-  /** The row's status before this statement (null: no row, or one not yet visible to it). */
-  readonly previousStatus: 'claimed' | 'enqueued' | null;
 }
 
 const keyOf = (input: ClaimInput): string => JSON.stringify([input.source, input.eventId]);
@@ -66,16 +51,6 @@ function compareKeys(a: ClaimInput, b: ClaimInput): number {
   if (a.source !== b.source) return a.source < b.source ? -1 : 1;
   if (a.eventId === b.eventId) return 0;
   return a.eventId < b.eventId ? -1 : 1;
-}
-
-/** The outcome of the request that owns a row. */
-export function rowOutcome(result: ClaimRowResult): ClaimOutcome {
-  if (result.id !== null && (result.inserted || result.takenOver)) {
-    return { kind: 'claimed', id: result.id, takenOver: !result.inserted };
-  }
-  // Neither inserted nor taken over: someone else's row. Unseen (released, or committed after
-  // the statement's snapshot) counts as in flight: the request waits and looks again.
-  return result.previousStatus === 'enqueued' ? { kind: 'enqueued' } : { kind: 'in_flight' };
 }
 
 /**

@@ -5,6 +5,9 @@
  * CLAIM_TIMEOUT_MS and the provider's retry takes it over: at worst a duplicate downstream,
  * which the stages absorb, and never a loss.
  *
+ * The protocol, its clock (the database's) and its shared statements are ../claims/; here is
+ * the webhooks' own take, which also archives.
+ *
  * Claims and marks are batched across concurrent requests: one statement claims for every
  * request waiting at that moment (and archives what it inserts), one marks every published row. Each statement is its own
  * autocommit transaction, as the single-row ones were, so the guarantees above are unchanged;
@@ -12,13 +15,9 @@
  */
 import type { Pool } from 'pg';
 import { createCoalescingBatcher } from '@bgs/platform';
-import {
-  planClaimBatch,
-  requestOutcomes,
-  type ClaimInput,
-  type ClaimOutcome,
-  type ClaimRowResult,
-} from './claim-batch';
+import { expiredClaimSql, WEBHOOK_CLAIMS, type ClaimRowResult } from '../claims/protocol';
+import { createClaimRows } from '../claims/store';
+import { planClaimBatch, requestOutcomes, type ClaimInput, type ClaimOutcome } from './claim-batch';
 
 export type { ClaimInput, ClaimOutcome } from './claim-batch';
 
@@ -65,8 +64,8 @@ WITH input AS (
 ), taken_over AS (
   UPDATE webhook_events w SET claimed_at = now()
   FROM input i
-  WHERE w.source = i.source AND w.event_id = i.event_id AND w.status = 'claimed'
-    AND w.claimed_at < now() - make_interval(secs => $11::double precision / 1000)
+  WHERE w.source = i.source AND w.event_id = i.event_id
+    AND ${expiredClaimSql(WEBHOOK_CLAIMS, 'w', '$11')}
   RETURNING w.id, w.source, w.event_id
 )
 SELECT coalesce(ins.id, took.id) AS id,
@@ -78,9 +77,6 @@ LEFT JOIN inserted ins ON ins.source = i.source AND ins.event_id = i.event_id
 LEFT JOIN taken_over took ON took.source = i.source AND took.event_id = i.event_id
 LEFT JOIN webhook_events previous ON previous.source = i.source AND previous.event_id = i.event_id
 ORDER BY i.ord`;
-
-const MARK_ENQUEUED = `UPDATE webhook_events SET status = 'enqueued', processed_at = now()
-WHERE id = ANY($1::uuid[])`;
 
 interface ClaimRow {
   id: string | null;
@@ -94,6 +90,7 @@ export function createPgClaimStore(
   options: PgClaimStoreOptions,
 ): ClaimStore {
   const maxBatch = options.maxBatch ?? 500;
+  const claimRows = createClaimRows(pool, WEBHOOK_CLAIMS);
   const claimBatch = async (inputs: readonly ClaimInput[]): Promise<ClaimOutcome[]> => {
     const plan = planClaimBatch(inputs);
     const column = <T>(pick: (row: ClaimInput) => T): T[] => plan.rows.map(pick);
@@ -123,7 +120,7 @@ export function createPgClaimStore(
     maxBatch,
     startOnNextTurn: true,
     run: async (ids) => {
-      await pool.query({ name: 'webhook-mark-batch', text: MARK_ENQUEUED, values: [[...ids]] });
+      await claimRows.markDone(ids);
       return ids.map(() => undefined);
     },
   });
@@ -132,9 +129,7 @@ export function createPgClaimStore(
     claim,
     markEnqueued,
 
-    async release(id) {
-      await pool.query(`DELETE FROM webhook_events WHERE id = $1 AND status = 'claimed'`, [id]);
-    },
+    release: claimRows.release,
 
     async status(source, eventId) {
       const found = await pool.query<{ status: 'claimed' | 'enqueued' }>(
