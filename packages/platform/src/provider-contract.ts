@@ -12,6 +12,20 @@ import { z } from 'zod';
 /** The two calls: POST /v1/contacts/enrich and POST /v1/research. */
 export type ProviderOperation = 'enrich' | 'research';
 
+/** Where the provider's API lives below its base URL: the contract's version. */
+export const PROVIDER_API_PREFIX = '/v1';
+
+/** Each call's route below PROVIDER_API_PREFIX (the local provider mounts its router there). */
+export const PROVIDER_ROUTES: Readonly<Record<ProviderOperation, string>> = {
+  enrich: '/contacts/enrich',
+  research: '/research',
+};
+
+/** A call's path below the provider's base URL, e.g. /v1/contacts/enrich. */
+export function providerPath(operation: ProviderOperation): string {
+  return `${PROVIDER_API_PREFIX}${PROVIDER_ROUTES[operation]}`;
+}
+
 /** Visible ASCII, as an HTTP header value and a log field can carry it unchanged. */
 export const PROVIDER_IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

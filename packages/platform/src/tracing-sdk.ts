@@ -22,9 +22,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'winston';
 import { setTracingActive } from './trace-context';
 import type { TracesSampler } from './config';
-import type { TracingOn } from './tracing';
-
-export type { SpanExporter };
+import type { TracingOn } from './tracing-settings';
 
 /** The sampler OTEL_TRACES_SAMPLER names, as the specification defines each. */
 export function samplerOf(name: TracesSampler, ratio: number): Sampler {

@@ -12,7 +12,8 @@ import {
   tracingActive,
   withRecordSpans,
 } from './trace-context';
-import { startTracing, tracesUrl, tracingSettings, type TracingOn } from './tracing';
+import { startTracing } from './tracing';
+import { tracesUrl, tracingSettings, type TracingOn } from './tracing-settings';
 
 const schema = z.object(tracingConfigShape());
 const settingsOf = (env: Env) => tracingSettings(loadConfig(schema, env), 'enricher');

@@ -11,6 +11,9 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { ServiceResource } from '../resource';
 import { DependencyUnavailableError } from '../stage/failure-class';
+import { SchemaRegistryError, registryHttp, type RegistryHttp } from './registry-http';
+
+export { SchemaRegistryError };
 
 export type Compatibility =
   | 'NONE'
@@ -86,102 +89,75 @@ interface AvroType {
   fromBuffer(buffer: Buffer): unknown;
 }
 
-export class SchemaRegistryError extends Error {
-  override readonly name = 'SchemaRegistryError';
+const isNotFound = (error: unknown): boolean =>
+  error instanceof SchemaRegistryError && error.status === 404;
 
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly errorCode?: number,
-  ) {
-    super(message);
+/** The subject's own compatibility level, or undefined when the subject has no config. */
+async function subjectCompatibility(
+  http: RegistryHttp,
+  subject: string,
+): Promise<string | undefined> {
+  try {
+    const config = await http<{ compatibilityLevel?: string; compatibility?: string }>(
+      'GET',
+      `/config/${encodeURIComponent(subject)}`,
+    );
+    return (config?.compatibilityLevel ?? config?.compatibility)?.toUpperCase();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** The schema as registered: compact JSON, so the same schema always reads the same. */
+function canonicalSchema(avroSchemaJson: string | object): string {
+  return typeof avroSchemaJson === 'string'
+    ? JSON.stringify(JSON.parse(avroSchemaJson))
+    : JSON.stringify(avroSchemaJson);
+}
+
+/**
+ * Registers into `subject` under `compatibility`: set before registering into an existing
+ * subject (so the new version is checked against it), right after creating a new one.
+ */
+async function registerSchema(
+  http: RegistryHttp,
+  subject: string,
+  avroSchemaJson: string | object,
+  compatibility: Compatibility,
+): Promise<number> {
+  const schema = canonicalSchema(avroSchemaJson);
+  const path = encodeURIComponent(subject);
+  const setCompatibility = (): Promise<unknown> =>
+    http('PUT', `/config/${path}`, { compatibility });
+  let current = await subjectCompatibility(http, subject);
+  if (current !== undefined && current !== compatibility) {
+    try {
+      await setCompatibility();
+    } catch (error) {
+      // a registry that reports a level for a subject that does not exist yet
+      if (!isNotFound(error)) throw error;
+      current = undefined;
+    }
+  }
+  const { id } = await http<{ id: number }>('POST', `/subjects/${path}/versions`, {
+    schemaType: SchemaType.AVRO,
+    schema,
+  });
+  if (current === undefined) await setCompatibility();
+  return id;
+}
 
 export function createSchemaCodec(options: SchemaCodecOptions): SchemaCodec {
   const base = options.url.replace(/\/+$/, '');
-  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const http = registryHttp(base, options.requestTimeoutMs ?? 10_000);
   const registry = new SchemaRegistry({
     host: base,
     ...(options.clientId ? { clientId: options.clientId } : {}),
   });
-
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        accept: `${CONTENT_TYPE}, application/json`,
-        ...(body !== undefined ? { 'content-type': CONTENT_TYPE } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (!response.ok) {
-      const detail = parsed as { message?: unknown; error_code?: unknown } | undefined;
-      const message = typeof detail?.message === 'string' ? detail.message : text.slice(0, 500);
-      throw new SchemaRegistryError(
-        `${method} ${path} failed with ${response.status}: ${message}`,
-        response.status,
-        typeof detail?.error_code === 'number' ? detail.error_code : undefined,
-      );
-    }
-    return parsed as T;
-  }
-
-  const subjectPath = (subject: string): string => encodeURIComponent(subject);
-  const describe = (error: unknown): string =>
-    error instanceof Error ? error.message : String(error);
-
-  /** The subject's own compatibility level, or undefined when the subject has no config. */
-  async function subjectCompatibility(subject: string): Promise<string | undefined> {
-    try {
-      const config = await call<{ compatibilityLevel?: string; compatibility?: string }>(
-        'GET',
-        `/config/${subjectPath(subject)}`,
-      );
-      return (config?.compatibilityLevel ?? config?.compatibility)?.toUpperCase();
-    } catch (error) {
-      if (error instanceof SchemaRegistryError && error.status === 404) return undefined;
-      throw error;
-    }
-  }
-
-  const setCompatibility = (subject: string, compatibility: Compatibility): Promise<unknown> =>
-    call('PUT', `/config/${subjectPath(subject)}`, { compatibility });
-
   return {
-    async register(subject, avroSchemaJson, compatibility = DEFAULT_COMPATIBILITY) {
-      const schema =
-        typeof avroSchemaJson === 'string'
-          ? JSON.stringify(JSON.parse(avroSchemaJson))
-          : JSON.stringify(avroSchemaJson);
-      let current = await subjectCompatibility(subject);
-      if (current !== undefined && current !== compatibility) {
-        try {
-          await setCompatibility(subject, compatibility);
-        } catch (error) {
-          // a registry that reports a level for a subject that does not exist yet
-          if (!(error instanceof SchemaRegistryError && error.status === 404)) throw error;
-          current = undefined;
-        }
-      }
-      const { id } = await call<{ id: number }>(
-        'POST',
-        `/subjects/${subjectPath(subject)}/versions`,
-        { schemaType: SchemaType.AVRO, schema },
-      );
-      if (current === undefined) await setCompatibility(subject, compatibility);
-      return id;
-    },
+    register: (subject, avroSchemaJson, compatibility = DEFAULT_COMPATIBILITY) =>
+      registerSchema(http, subject, avroSchemaJson, compatibility),
     encode: (id, value) => fromRegistry(`schema ${id}`, () => registry.encode(id, value)),
     async decode(buffer) {
       const id = wireSchemaId(buffer);
@@ -192,9 +168,10 @@ export function createSchemaCodec(options: SchemaCodecOptions): SchemaCodec {
       fromRegistry(`subject ${subject}`, () => registry.getLatestSchemaId(subject)),
     async check() {
       try {
-        await call('GET', '/config');
+        await http('GET', '/config');
       } catch (error) {
-        throw new DependencyUnavailableError('schema registry', describe(error), { cause: error });
+        const message = error instanceof Error ? error.message : String(error);
+        throw new DependencyUnavailableError('schema registry', message, { cause: error });
       }
     },
   };

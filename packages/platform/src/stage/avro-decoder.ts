@@ -1,6 +1,6 @@
 import type { TopicCodec } from '../kafka/topic-codec';
 import { PoisonMessageError, classifyFailure } from './failure-class';
-import type { Decoder } from './stage-consumer';
+import type { Decoder } from './stage-record';
 
 /**
  * Avro values of a topic. An empty value or bytes that are not such a record are poison; a

@@ -14,31 +14,18 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from 'winston';
 import { describeError } from '../logger';
 import {
-  assignedPartitions,
   oldestWaitingSeconds,
   partitionLag,
-  progressFromCommitted,
   progressOfBatch,
   progressOfFetched,
   progressPastEmptyBatch,
-  revokedPartitions,
   type FetchedBatch,
-  type PartitionProgress,
   type TopicPartition,
 } from './lag';
+import { resumeProgress, stageBoard, type Board, type StageBoard } from './lag-board';
 
 export const LAG_GAUGE = 'bgs_stage_consumer_lag';
 export const OLDEST_AGE_GAUGE = 'bgs_stage_oldest_unprocessed_age_seconds';
-
-type LagLabels = 'stage' | 'group' | 'topic' | 'partition';
-
-interface Entry {
-  readonly labels: Record<LagLabels, string>;
-  progress?: PartitionProgress;
-}
-
-/** The partitions of every stage consumer of a service, behind its one pair of gauges. */
-type Board = Map<string, Entry>;
 
 const boards = new WeakMap<Registry, Board>();
 
@@ -102,125 +89,87 @@ export interface StageLag {
   stop(): Promise<void>;
 }
 
-const partitionKey = (topic: string, partition: number): string => `${topic}|${partition}`;
-
 const fetchedBatch = (batch: Batch): FetchedBatch => ({
   highWatermark: batch.highWatermark,
   messages: batch.messages,
   firstOffset: batch.firstOffset(),
 });
 
-export function stageLag(options: StageLagOptions): StageLag {
-  const now = options.now ?? Date.now;
-  const board = boardOf(options.registry, now);
-  /** Per group of this stage: its current assignment, and how many it has had. */
-  const groups = new Map<string, { generation: number; assigned: Map<string, TopicPartition> }>();
+/** An admin client connected on first use; a failed connect is not kept. */
+function lazyAdmin(kafka: Kafka): { get(): Promise<Admin>; close(): Promise<void> } {
   let admin: Promise<Admin> | undefined;
-  let stopped = false;
-
-  const entryKey = (groupId: string, topic: string, partition: number) =>
-    `${groupId}|${partitionKey(topic, partition)}`;
-
-  /** Records a partition's progress, if this instance is still assigned the partition. */
-  const record = (
-    groupId: string,
-    topic: string,
-    partition: number,
-    progress: PartitionProgress,
-    onlyIfUnseen = false,
-  ): void => {
-    if (stopped || !groups.get(groupId)?.assigned.has(partitionKey(topic, partition))) return;
-    const key = entryKey(groupId, topic, partition);
-    const entry = board.get(key);
-    if (entry?.progress && onlyIfUnseen) return;
-    board.set(key, {
-      labels: { stage: options.stage, group: groupId, topic, partition: String(partition) },
-      progress,
-    });
-  };
-
-  const adminClient = (): Promise<Admin> => {
-    if (!admin) {
-      const client = options.kafka.admin();
-      admin = client.connect().then(
-        () => client,
-        (error: unknown) => {
-          admin = undefined;
-          throw error;
-        },
-      );
-    }
-    return admin;
-  };
-
-  /**
-   * Newly assigned partitions the stage has not fetched yet start at the group's committed
-   * offset: an idle partition gets its 0 (or its backlog) without waiting for traffic. A fetch
-   * that lands first wins; an answer for an older assignment is dropped.
-   */
-  const seed = async (groupId: string, generation: number, partitions: TopicPartition[]) => {
-    try {
-      const client = await adminClient();
-      const topics = [...new Set(partitions.map((p) => p.topic))];
-      const [committed, ends] = await Promise.all([
-        client.fetchOffsets({ groupId, topics }),
-        Promise.all(
-          topics.map(async (topic) => ({ topic, ends: await client.fetchTopicOffsets(topic) })),
-        ),
-      ]);
-      if (groups.get(groupId)?.generation !== generation) return;
-      for (const { topic, partition } of partitions) {
-        const end = ends
-          .find((e) => e.topic === topic)
-          ?.ends.find((e) => e.partition === partition);
-        const offset = committed
-          .find((c) => c.topic === topic)
-          ?.partitions.find((p) => p.partition === partition)?.offset;
-        if (!end || offset === undefined) continue;
-        record(
-          groupId,
-          topic,
-          partition,
-          progressFromCommitted({ committed: offset, high: end.high, low: end.low }),
-          true,
+  return {
+    get() {
+      if (!admin) {
+        const client = kafka.admin();
+        admin = client.connect().then(
+          () => client,
+          (error: unknown) => {
+            admin = undefined;
+            throw error;
+          },
         );
       }
-    } catch (error) {
-      if (stopped) return;
-      options.logger.warn(
-        'could not read where newly assigned partitions resume; their lag shows from their first fetch',
-        {
-          groupId,
-          error: describeError(error),
-        },
-      );
-    }
+      return admin;
+    },
+    async close() {
+      const client = await admin?.catch(() => undefined);
+      await client?.disconnect().catch(() => undefined);
+    },
   };
+}
 
-  const dropGroup = (groupId: string, partitions: Iterable<TopicPartition>) => {
-    for (const { topic, partition } of partitions)
-      board.delete(entryKey(groupId, topic, partition));
-  };
+/**
+ * Newly assigned partitions the stage has not fetched yet start at the group's committed
+ * offset: an idle partition gets its 0 (or its backlog) without waiting for traffic. A fetch
+ * that lands first wins; an answer for an older assignment is dropped.
+ */
+async function seedFromCommitted(
+  into: {
+    readonly board: StageBoard;
+    readonly admin: () => Promise<Admin>;
+    readonly logger: Logger;
+  },
+  groupId: string,
+  generation: number,
+  partitions: readonly TopicPartition[],
+): Promise<void> {
+  try {
+    const client = await into.admin();
+    const topics = [...new Set(partitions.map((p) => p.topic))];
+    const [committed, ends] = await Promise.all([
+      client.fetchOffsets({ groupId, topics }),
+      Promise.all(
+        topics.map(async (topic) => ({ topic, ends: await client.fetchTopicOffsets(topic) })),
+      ),
+    ]);
+    if (!into.board.isCurrent(groupId, generation)) return;
+    for (const { topic, partition, progress } of resumeProgress(partitions, committed, ends)) {
+      into.board.record(groupId, topic, partition, progress, true);
+    }
+  } catch (error) {
+    if (into.board.stopped) return;
+    into.logger.warn(
+      'could not read where newly assigned partitions resume; their lag shows from their first fetch',
+      {
+        groupId,
+        error: describeError(error),
+      },
+    );
+  }
+}
+
+export function stageLag(options: StageLagOptions): StageLag {
+  const now = options.now ?? Date.now;
+  const board = stageBoard(options.stage, boardOf(options.registry, now));
+  const admin = lazyAdmin(options.kafka);
+  const seeding = { board, admin: () => admin.get(), logger: options.logger };
 
   const joined = (groupId: string, assignment: Readonly<Record<string, readonly number[]>>) => {
-    const previous = groups.get(groupId);
-    dropGroup(groupId, revokedPartitions(previous?.assigned.values() ?? [], assignment));
-    const assigned = assignedPartitions(assignment);
-    const generation = (previous?.generation ?? 0) + 1;
-    groups.set(groupId, {
-      generation,
-      assigned: new Map(assigned.map((p) => [partitionKey(p.topic, p.partition), p])),
-    });
-    const unseen = assigned.filter(
-      ({ topic, partition }) => !board.get(entryKey(groupId, topic, partition))?.progress,
-    );
-    if (unseen.length > 0 && !stopped) void seed(groupId, generation, unseen);
-  };
-
-  const forget = (groupId: string) => {
-    const previous = groups.get(groupId);
-    dropGroup(groupId, previous?.assigned.values() ?? []);
-    groups.set(groupId, { generation: (previous?.generation ?? 0) + 1, assigned: new Map() });
+    const { generation, unseen } = board.join(groupId, assignment);
+    if (unseen.length > 0 && !board.stopped) {
+      void seedFromCommitted(seeding, groupId, generation, unseen);
+    }
   };
 
   return {
@@ -231,21 +180,24 @@ export function stageLag(options: StageLagOptions): StageLag {
       // Batches of only markers or aborted records never reach eachBatch (`lag.ts`).
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
         if (payload.batchSize !== 0) return;
-        record(groupId, payload.topic, payload.partition, progressPastEmptyBatch(payload));
+        board.record(groupId, payload.topic, payload.partition, progressPastEmptyBatch(payload));
       });
     },
     fetched(groupId, batch) {
-      record(groupId, batch.topic, batch.partition, progressOfFetched(fetchedBatch(batch)));
+      board.record(groupId, batch.topic, batch.partition, progressOfFetched(fetchedBatch(batch)));
     },
     processed(groupId, batch, position) {
-      record(groupId, batch.topic, batch.partition, progressOfBatch(fetchedBatch(batch), position));
+      board.record(
+        groupId,
+        batch.topic,
+        batch.partition,
+        progressOfBatch(fetchedBatch(batch), position),
+      );
     },
-    forget,
+    forget: (groupId) => board.forget(groupId),
     async stop() {
-      stopped = true;
-      for (const groupId of groups.keys()) forget(groupId);
-      const client = await admin?.catch(() => undefined);
-      await client?.disconnect().catch(() => undefined);
+      board.stop();
+      await admin.close();
     },
   };
 }

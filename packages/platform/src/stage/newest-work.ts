@@ -4,7 +4,7 @@
  * change still shows up in a saved generation.
  */
 import { MAX_ORIGINS, type BuyerGroupWorkRecord } from '../kafka/records';
-import type { StageRecord } from './stage-consumer';
+import type { StageRecord } from './stage-record';
 
 export function newestPerCompany(
   records: readonly StageRecord<BuyerGroupWorkRecord>[],

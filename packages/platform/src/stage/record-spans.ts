@@ -27,7 +27,7 @@ import {
   type Span,
 } from '../trace-context';
 import { Headers } from './headers';
-import type { StageRecord } from './stage-consumer';
+import type { StageRecord } from './stage-record';
 
 export interface SliceOf {
   readonly stage: string;

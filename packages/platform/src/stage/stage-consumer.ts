@@ -37,41 +37,12 @@ import {
   type RoutedFailure,
   type SliceRead,
 } from './slice';
+import type { Decoder, OutputRecord, StageHandler, StageRecord } from './stage-record';
 import { stageMetrics, type StageMetrics } from './stage-metrics';
 import { DEFAULT_PARTITIONS_PER_SLOT, slotAssigner } from './slots';
-import {
-  createSlotTransactions,
-  type SlotTransactions,
-  type TransactionalRecord,
-} from './transactional-producers';
+import { createSlotTransactions, type SlotTransactions } from './transactional-producers';
 
-export interface RawMessage {
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: HeaderMap;
-}
-
-/** Turns a raw message into the handler's input; `undefined` means nothing to do (a tombstone). */
-export type Decoder<T> = (message: RawMessage) => Promise<T | undefined> | T | undefined;
-
-export interface StageRecord<T> {
-  /** The topic it was first consumed from, also when it comes back from a retry tier. */
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: string | null;
-  readonly value: T;
-  readonly headers: HeaderMap;
-  readonly timestamp: number;
-  /** Failed deliveries before this one. */
-  readonly attempt: number;
-}
-
-export type OutputRecord = TransactionalRecord;
-
-export type StageHandler<T> = (
-  records: readonly StageRecord<T>[],
-) => Promise<readonly OutputRecord[]>;
+export type { Decoder, OutputRecord, RawMessage, StageHandler, StageRecord } from './stage-record';
 
 export interface StageConsumerOptions<T> {
   readonly stage: Stage;

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import {
   createSlotTransactions,
   mergeCommits,
+  sendBatchOf,
   type PartitionCommit,
 } from './transactional-producers';
 
@@ -34,6 +35,25 @@ describe('mergeCommits', () => {
       },
       { topic: 'other', partitions: [{ partition: 0, offset: '5' }] },
     ]);
+  });
+});
+
+describe('sendBatchOf', () => {
+  it('sends every topic with acks from all replicas, each record with its own headers', () => {
+    const headers = { 'bgs-trace': 't1' };
+    const batch = sendBatchOf([
+      { topic: 'out', messages: [{ topic: 'out', key: 'k1', value: null, headers }] },
+      { topic: 'dlq', messages: [{ topic: 'dlq', key: null, value: Buffer.from('v') }] },
+    ]);
+    expect(batch).toEqual({
+      acks: -1,
+      topicMessages: [
+        { topic: 'out', messages: [{ key: 'k1', value: null, headers: { 'bgs-trace': 't1' } }] },
+        { topic: 'dlq', messages: [{ key: null, value: Buffer.from('v'), headers: {} }] },
+      ],
+    });
+    // a copy: kafkajs may add to a message's headers, the caller's record stays as it was
+    expect(batch.topicMessages?.[0]?.messages[0]?.headers).not.toBe(headers);
   });
 });
 
@@ -110,6 +130,43 @@ describe('createSlotTransactions', () => {
     expect(log.filter((l) => l.includes('offsets')).sort()).toEqual([
       'bgs.g.slot-0 offsets 2',
       'bgs.g.slot-1 offsets 3',
+    ]);
+  });
+
+  it('aborts a failed transaction, rejects its commits, and starts the next on a fresh producer', async () => {
+    const log: string[] = [];
+    let producers = 0;
+    let failNext = true;
+    const kafka = {
+      producer: () => {
+        const producer = (producers += 1);
+        return {
+          connect: async () => undefined,
+          disconnect: async () => void log.push(`producer ${producer} disconnected`),
+          transaction: async () => ({
+            sendBatch: async () => void log.push(`producer ${producer} send`),
+            sendOffsets: async () => {
+              if (!failNext) return;
+              failNext = false;
+              throw new Error('fenced');
+            },
+            commit: async () => void log.push(`producer ${producer} commit`),
+            abort: async () => void log.push(`producer ${producer} abort`),
+          }),
+        };
+      },
+    } as unknown as Kafka;
+    const transactions = createSlotTransactions(kafka, { groupId: 'g', partitionsPerSlot: 1 });
+    await expect(transactions.commit(commitOf('in', 0, '1', ['a']))).rejects.toThrow('fenced');
+    // no records: only the offset is committed
+    await transactions.commit(commitOf('in', 0, '1'));
+    await transactions.disconnectAll();
+    expect(log).toEqual([
+      'producer 1 send',
+      'producer 1 abort',
+      'producer 1 disconnected',
+      'producer 2 commit',
+      'producer 2 disconnected',
     ]);
   });
 });

@@ -4,7 +4,13 @@
  * under the slot's id; different slots commit in parallel. Whoever owns a slot next
  * initialises the same id, which fences the previous owner's producer (kafkajs has no KIP-447).
  */
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Kafka,
+  type Producer,
+  type ProducerBatch,
+  type Transaction,
+} from 'kafkajs';
 import { createCoalescingBatcher, type CoalescingBatcher } from '../coalescing-batcher';
 import { slotOf, transactionalIdForSlot } from './slots';
 
@@ -87,13 +93,30 @@ export function mergeCommits(commits: readonly PartitionCommit[]): {
   };
 }
 
-export function createSlotTransactions(
-  kafka: Kafka,
-  options: { readonly groupId: string; readonly partitionsPerSlot: number },
-): SlotTransactions {
-  const { groupId, partitionsPerSlot } = options;
+/** The merged records as one `sendBatch` (every broker acknowledging); headers are copied. */
+export function sendBatchOf(
+  topicMessages: ReturnType<typeof mergeCommits>['topicMessages'],
+): ProducerBatch {
+  return {
+    acks: -1,
+    topicMessages: topicMessages.map(({ topic, messages }) => ({
+      topic,
+      messages: messages.map((r) => ({
+        key: r.key,
+        value: r.value,
+        headers: r.headers ? { ...r.headers } : {},
+      })),
+    })),
+  };
+}
+
+/** A group's slot producers by transactional id: each connected once, dropped once broken. */
+function slotProducers(kafka: Kafka): {
+  producerFor(transactionalId: string): Promise<Producer>;
+  discard(transactionalId: string): Promise<void>;
+  discardAll(): Promise<void>;
+} {
   const producers = new Map<string, Promise<Producer>>();
-  const batchers = new Map<number, CoalescingBatcher<PartitionCommit, void>>();
 
   const producerFor = (transactionalId: string): Promise<Producer> => {
     let producer = producers.get(transactionalId);
@@ -120,32 +143,46 @@ export function createSlotTransactions(
     await producer?.then((p) => p.disconnect()).catch(() => undefined);
   };
 
+  return {
+    producerFor,
+    discard,
+    async discardAll() {
+      await Promise.all([...producers.keys()].map((id) => discard(id)));
+    },
+  };
+}
+
+/** The commits' records and offsets, sent and committed in `transaction`. */
+async function sendAndCommit(
+  transaction: Transaction,
+  groupId: string,
+  commits: readonly PartitionCommit[],
+): Promise<void> {
+  const { topicMessages, offsetTopics } = mergeCommits(commits);
+  if (topicMessages.length > 0) await transaction.sendBatch(sendBatchOf(topicMessages));
+  await transaction.sendOffsets({ consumerGroupId: groupId, topics: offsetTopics });
+  await transaction.commit();
+}
+
+export function createSlotTransactions(
+  kafka: Kafka,
+  options: { readonly groupId: string; readonly partitionsPerSlot: number },
+): SlotTransactions {
+  const { groupId, partitionsPerSlot } = options;
+  const producers = slotProducers(kafka);
+  const batchers = new Map<number, CoalescingBatcher<PartitionCommit, void>>();
+
   const transact = async (slot: number, commits: readonly PartitionCommit[]): Promise<void[]> => {
     const id = transactionalIdForSlot(groupId, slot);
-    const producer = await producerFor(id);
-    const { topicMessages, offsetTopics } = mergeCommits(commits);
+    const producer = await producers.producerFor(id);
     const transaction = await producer.transaction();
     try {
-      if (topicMessages.length > 0) {
-        await transaction.sendBatch({
-          acks: -1,
-          topicMessages: topicMessages.map(({ topic, messages }) => ({
-            topic,
-            messages: messages.map((r) => ({
-              key: r.key,
-              value: r.value,
-              headers: r.headers ? { ...r.headers } : {},
-            })),
-          })),
-        });
-      }
-      await transaction.sendOffsets({ consumerGroupId: groupId, topics: offsetTopics });
-      await transaction.commit();
+      await sendAndCommit(transaction, groupId, commits);
       return commits.map(() => undefined);
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       // A fenced or broken producer cannot be reused; the next batch starts a fresh one.
-      await discard(id);
+      await producers.discard(id);
       throw error;
     }
   };
@@ -167,8 +204,6 @@ export function createSlotTransactions(
 
   return {
     commit: (commit) => batcherOf(slotOf(commit.offset.partition, partitionsPerSlot))(commit),
-    async disconnectAll() {
-      await Promise.all([...producers.keys()].map((id) => discard(id)));
-    },
+    disconnectAll: () => producers.discardAll(),
   };
 }

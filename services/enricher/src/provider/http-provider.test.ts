@@ -15,11 +15,7 @@ import {
   withRecordSpans,
   z,
 } from '@bgs/platform';
-import {
-  createHttpProvider,
-  providerSpanAttributes,
-  type HttpProviderOptions,
-} from './http-provider';
+import { createHttpProvider, type HttpProviderOptions } from './http-provider';
 import { ProviderError, type EnrichContactsRequest, type EnrichmentProvider } from './port';
 
 // ---------------------------------------------------------------- a scriptable provider
@@ -527,24 +523,5 @@ describe('createHttpProvider', () => {
       provider();
       provider();
     }).not.toThrow();
-  });
-});
-
-describe('providerSpanAttributes', () => {
-  it('names the server and the path, never the people sent', () => {
-    const attributes = providerSpanAttributes('https://api.provider.example/base/', 'research', {
-      companyId: 'co-9',
-      people: [{ fullName: 'Ada Lovelace' }],
-    });
-    expect(attributes).toEqual({
-      'http.request.method': 'POST',
-      'server.address': 'api.provider.example',
-      'server.port': 443,
-      'url.path': '/base/v1/research',
-      'bgs.provider.operation': 'research',
-      'bgs.company_id': 'co-9',
-      'bgs.provider.people': 1,
-    });
-    expect(JSON.stringify(attributes)).not.toContain('Ada');
   });
 });

@@ -4,8 +4,6 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export type ProviderOperation = 'enrich' | 'research';
-
 /** Per HTTP attempt; `circuit_open` is not an outcome here because no request is sent. */
 export type AttemptOutcome =
   'ok' | 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'malformed_reply' | 'rejected';
