@@ -97,10 +97,10 @@ describe.each(SERVICES)('the %s service', (name) => {
     expect(events).toEqual(
       expect.arrayContaining(['started', 'shutdown_started', 'shutdown_complete']),
     );
-    // Readiness turns off first and the Kafka producer is disconnected before exit.
+    // Readiness turns off first and the Kafka readiness probe is disconnected before exit.
     const stopped = service.lines.filter((l) => l.event === 'part_stopped').map((l) => l.part);
     expect(stopped[0]).toBe('readiness-gate');
-    expect(stopped).toContain('kafka-producer');
+    expect(stopped).toContain('kafka-admin');
     expect(stopped[stopped.length - 1]).toBe('ops-server');
     expect(service.lines.filter((l) => l.level === 'error')).toEqual([]);
   });

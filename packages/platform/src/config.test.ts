@@ -1,12 +1,14 @@
 import {
   ConfigError,
   baseServiceConfigShape,
+  coreServiceConfigShape,
   databaseUrlField,
   developmentDefaultsRefused,
   enumField,
   enumListField,
   hasDevelopmentDatabasePassword,
   intField,
+  kafkaConfigShape,
   loadConfig,
   portField,
   stringField,
@@ -344,5 +346,27 @@ describe('hasDevelopmentDatabasePassword', () => {
     ['not a url', false],
   ])('%s -> %s', (url, expected) => {
     expect(hasDevelopmentDatabasePassword(url)).toBe(expected);
+  });
+});
+
+describe('the service shapes', () => {
+  it('makes the base shape of the core and the Kafka variables, in their long-standing order', () => {
+    const core = Object.keys(coreServiceConfigShape(58104));
+    expect(core).not.toContain('KAFKA_BROKERS');
+    expect(Object.keys(kafkaConfigShape('sink'))).toEqual([
+      'KAFKA_BROKERS',
+      'KAFKA_CLIENT_ID',
+      'SCHEMA_REGISTRY_URL',
+    ]);
+    expect(Object.keys(baseServiceConfigShape('sink', 58103))).toEqual([
+      'HTTP_HOST',
+      'HTTP_PORT',
+      'LOG_LEVEL',
+      'KAFKA_BROKERS',
+      'KAFKA_CLIENT_ID',
+      'SCHEMA_REGISTRY_URL',
+      ...core.slice(3),
+    ]);
+    expect(core.slice(3, 5)).toEqual(['SHUTDOWN_TIMEOUT_MS', 'BGS_DEV_DEFAULTS']);
   });
 });

@@ -342,12 +342,25 @@ function developmentIssues(found: readonly DevelopmentValueFound[], env: Env): C
   ];
 }
 
-/** The variables every service reads (docs/conventions.md). */
-export function baseServiceConfigShape(serviceName: string, defaultPort: number) {
+/**
+ * The variables every service reads (docs/conventions.md): HTTP, logging, shutdown, the
+ * development-defaults opt-in and tracing. A service that talks to no Kafka (the local
+ * provider) reads only these.
+ */
+export function coreServiceConfigShape(defaultPort: number) {
   return {
     HTTP_HOST: stringField({ default: '127.0.0.1' }),
     HTTP_PORT: portField(defaultPort),
     LOG_LEVEL: enumField(LOG_LEVELS, { default: 'info' }),
+    SHUTDOWN_TIMEOUT_MS: durationMsField(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    BGS_DEV_DEFAULTS: devDefaultsField,
+    ...tracingConfigShape(),
+  };
+}
+
+/** The variables of a service that talks to Kafka; the runtime gives it a client (`kafka`). */
+export function kafkaConfigShape(serviceName: string) {
+  return {
     KAFKA_BROKERS: hostPortListField({
       default: DEFAULT_KAFKA_BROKERS,
       development: { what: "the local stack's Kafka broker" },
@@ -357,10 +370,14 @@ export function baseServiceConfigShape(serviceName: string, defaultPort: number)
       default: DEFAULT_SCHEMA_REGISTRY_URL,
       development: { what: "the local stack's schema registry" },
     }),
-    SHUTDOWN_TIMEOUT_MS: durationMsField(DEFAULT_SHUTDOWN_TIMEOUT_MS),
-    BGS_DEV_DEFAULTS: devDefaultsField,
-    ...tracingConfigShape(),
   };
+}
+
+/** The variables of a Kafka service: the core ones and the Kafka ones. */
+export function baseServiceConfigShape(serviceName: string, defaultPort: number) {
+  const { HTTP_HOST, HTTP_PORT, LOG_LEVEL, ...rest } = coreServiceConfigShape(defaultPort);
+  // In this order, as ever: a configuration error names the variables in the schema's order.
+  return { HTTP_HOST, HTTP_PORT, LOG_LEVEL, ...kafkaConfigShape(serviceName), ...rest };
 }
 
 // ---------------------------------------------------------------- tracing (OpenTelemetry)
@@ -463,12 +480,17 @@ export type TracingConfig = {
   >;
 };
 
+/** The typed result of a shape: each variable's parsed value. */
+type ShapeOutput<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.output<S[K]> };
+
+/** The typed result of the core shape: what every service's configuration holds. */
+export type CoreServiceConfig = ShapeOutput<ReturnType<typeof coreServiceConfigShape>>;
+
+/** The typed result of the Kafka shape. */
+export type KafkaConfig = ShapeOutput<ReturnType<typeof kafkaConfigShape>>;
+
 /** The typed result of the base shape. */
-export type BaseServiceConfig = {
-  [K in keyof ReturnType<typeof baseServiceConfigShape>]: z.output<
-    ReturnType<typeof baseServiceConfigShape>[K]
-  >;
-};
+export type BaseServiceConfig = ShapeOutput<ReturnType<typeof baseServiceConfigShape>>;
 
 /** The typed configuration a schema produces. */
 export type ConfigOf<S extends z.ZodType> = z.output<S>;

@@ -1,5 +1,11 @@
 import { ConfigError } from './config';
-import { runService, type LifecyclePart, type ShutdownSignal } from './lifecycle';
+import {
+  respondToSignal,
+  runService,
+  shutdownVerdict,
+  type LifecyclePart,
+  type ShutdownSignal,
+} from './lifecycle';
 import { captureLogs } from './test-support/log-capture';
 
 function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -243,5 +249,41 @@ describe('runService', () => {
       message: 'sink failed to start',
       error: { message: 'Connection refused 127.0.0.1:59092' },
     });
+  });
+});
+
+describe('respondToSignal', () => {
+  it('shuts down on the first signal, once start-up is done or after it completes', () => {
+    expect(respondToSignal({ shutdownRequested: false, started: true })).toBe('shut_down');
+    expect(respondToSignal({ shutdownRequested: false, started: false })).toBe(
+      'shut_down_after_start',
+    );
+  });
+
+  it('ignores any later signal, started or not', () => {
+    expect(respondToSignal({ shutdownRequested: true, started: true })).toBe('ignore');
+    expect(respondToSignal({ shutdownRequested: true, started: false })).toBe('ignore');
+  });
+});
+
+describe('shutdownVerdict', () => {
+  it('exits 0 with an info line when every part stopped', () => {
+    expect(shutdownVerdict('sink', 0)).toEqual({
+      code: 0,
+      level: 'info',
+      event: 'shutdown_complete',
+      message: 'sink shut down cleanly',
+    });
+  });
+
+  it('exits 1 with an error line when any part failed to stop', () => {
+    for (const failures of [1, 3]) {
+      expect(shutdownVerdict('sink', failures)).toEqual({
+        code: 1,
+        level: 'error',
+        event: 'shutdown_failed',
+        message: 'sink shut down with errors',
+      });
+    }
   });
 });

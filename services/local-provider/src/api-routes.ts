@@ -8,31 +8,37 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'winston';
 import { describeError } from '@bgs/platform';
+import {
+  INTERNAL_ERROR_ANSWER,
+  MISSING_KEY_ANSWER,
+  SHUTTING_DOWN_ANSWER,
+  UNAUTHORIZED_ANSWER,
+  UNAVAILABLE_ANSWER,
+  faultAnswer,
+  invalidBodyAnswer,
+  ledgerAnswer,
+  type Answer,
+} from './api-answers';
+import { operationAt, paidCall, refusalToLog, unread, validKey } from './api-requests';
 import { bearerMatches } from './auth';
 import { buildEnrichReply } from './contacts';
 import {
-  IDEMPOTENCY_KEY,
-  describeIssue,
+  PROVIDER_ROUTES,
   providerRequestSchema,
   type Operation,
   type ProviderRequest,
 } from './contract';
 import type { PeopleDirectory } from './directory';
-import { STORE_UNAVAILABLE, errorAnswer } from './errors';
+import { errorAnswer } from './errors';
 import type { FaultInjector } from './faults';
 import {
-  KEY_REUSED_STATUS,
   LedgerUnavailableError,
-  PRICE_USD,
-  REPLY_STATUS,
   answeredRecord,
-  peopleDigest,
-  requestDigest,
   type AskedRequest,
   type Ledger,
   type PaidCall,
 } from './ledger';
-import type { ApiOutcome, LocalProviderMetrics } from './metrics';
+import type { LocalProviderMetrics } from './metrics';
 import { buildResearchReply } from './research';
 
 export interface ApiRouterOptions {
@@ -46,241 +52,185 @@ export interface ApiRouterOptions {
   readonly stopping: AbortSignal;
 }
 
-/** The body a `malformedNext` fault sends: valid JSON, but not the contract's shape. */
-export const MALFORMED_BODY = { unexpected: true, note: 'fault injected: malformed reply' };
-
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly metric: ApiOutcome;
-  /** An injected fault: logged as `fault`, whatever its status. */
-  readonly injected?: boolean;
-  /** Nothing left to log: the ledger wrote the row with its claim, or the store is down. */
-  readonly logged?: boolean;
+/** Sends an answer, counted by operation and outcome. */
+function reply(
+  metrics: LocalProviderMetrics,
+  res: Response,
+  operation: Operation,
+  answer: Answer,
+): void {
+  metrics.requests.inc({ operation, outcome: answer.metric });
+  res
+    .status(answer.status)
+    .set(answer.headers ?? {})
+    .json(answer.body);
 }
 
-const unavailableAnswer: Answer = {
-  status: STORE_UNAVAILABLE.status,
-  body: STORE_UNAVAILABLE.body,
-  headers: { 'retry-after': String(STORE_UNAVAILABLE.retryAfterSeconds) },
-  metric: 'unavailable',
-  logged: true,
-};
-
-/** The operation a path serves, or undefined for any other path. */
-export function operationAt(path: string): Operation | undefined {
-  const route = path.length > 1 ? path.replace(/\/$/, '') : path;
-  if (route === '/contacts/enrich') return 'enrich';
-  if (route === '/research') return 'research';
-  return undefined;
-}
-
-/** The request's idempotency key when it is a valid one: only then can it be logged. */
-function validKey(req: Request): string | undefined {
-  const key = req.get('idempotency-key');
-  return key !== undefined && IDEMPOTENCY_KEY.test(key) ? key : undefined;
-}
-
-/** A request refused before its body was read or found valid: no company, no people. */
-const unread = (operation: Operation, idempotencyKey: string, receivedAt: Date): AskedRequest => ({
-  receivedAt,
-  operation,
-  idempotencyKey,
-  companyId: null,
-  peopleDigest: null,
-});
-
-export function createApiRouter(options: ApiRouterOptions): express.Router {
-  const { faults, ledger, metrics, directory, logger } = options;
-  const router = express.Router();
-
-  const reply = (res: Response, operation: Operation, answer: Answer): void => {
-    metrics.requests.inc({ operation, outcome: answer.metric });
-    res
-      .status(answer.status)
-      .set(answer.headers ?? {})
-      .json(answer.body);
-  };
-
-  /** Logs the answer (unless already logged), then sends it; a 503 if it cannot be logged. */
-  const send = async (res: Response, asked: AskedRequest, answer: Answer): Promise<void> => {
-    let sent = answer;
-    if (!answer.logged) {
-      try {
-        await ledger.record(
-          answeredRecord(asked, { status: answer.status, injected: answer.injected ?? false }),
-        );
-      } catch (error) {
-        logger.warn('request log not written; answering 503', {
-          event: 'request_log_unavailable',
-          operation: asked.operation,
-          idempotencyKey: asked.idempotencyKey,
-          error: describeError(error),
-        });
-        sent = unavailableAnswer;
-      }
+/** Logs the answer (unless already logged), then sends it; a 503 if it cannot be logged. */
+async function send(
+  options: ApiRouterOptions,
+  res: Response,
+  asked: AskedRequest,
+  answer: Answer,
+): Promise<void> {
+  let sent = answer;
+  if (!answer.logged) {
+    try {
+      await options.ledger.record(
+        answeredRecord(asked, { status: answer.status, injected: answer.injected ?? false }),
+      );
+    } catch (error) {
+      options.logger.warn('request log not written; answering 503', {
+        event: 'request_log_unavailable',
+        operation: asked.operation,
+        idempotencyKey: asked.idempotencyKey,
+        error: describeError(error),
+      });
+      sent = UNAVAILABLE_ANSWER;
     }
-    reply(res, asked.operation, sent);
-  };
+  }
+  reply(options.metrics, res, asked.operation, sent);
+}
 
-  router.use(async (req: Request, res: Response, next: NextFunction) => {
+/** Stamps the request's arrival and counts it; answers 401 (logged, given a key) without auth. */
+function authenticate(options: ApiRouterOptions) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const receivedAt = new Date();
     res.locals['receivedAt'] = receivedAt;
-    ledger.countRequest();
+    options.ledger.countRequest();
     if (bearerMatches(req.get('authorization'), options.apiKey)) return next();
-    const answer: Answer = {
-      status: 401,
-      headers: { 'www-authenticate': 'Bearer' },
-      body: { error: 'unauthorized', reason: 'authorization header: expected Bearer <api key>' },
-      metric: 'unauthorized',
-    };
     const operation = operationAt(req.path);
-    const key = validKey(req);
+    const key = validKey(req.get('idempotency-key'));
     if (operation !== undefined && key !== undefined) {
-      await send(res, unread(operation, key, receivedAt), answer);
+      await send(options, res, unread(operation, key, receivedAt), UNAUTHORIZED_ANSWER);
     } else {
-      reply(res, operation ?? 'enrich', answer);
+      reply(options.metrics, res, operation ?? 'enrich', UNAUTHORIZED_ANSWER);
     }
-  });
-  router.use(express.json({ limit: '1mb' }));
-
-  const produce = async (operation: Operation, request: ProviderRequest): Promise<unknown> => {
-    const lookup = await directory.lookup(
-      request.companyId,
-      request.people.map((person) => person.personId),
-    );
-    return operation === 'enrich'
-      ? buildEnrichReply(request.people, lookup)
-      : buildResearchReply(request.companyId, request.people, lookup);
   };
+}
 
-  /** Latency, faults, then the ledger's reply: the answer to a valid request. */
-  const answerValid = async (call: PaidCall, request: ProviderRequest): Promise<Answer> => {
-    const { operation } = call;
-    const { latencyMs } = faults.settings();
-    if (latencyMs > 0) {
-      try {
-        await sleep(latencyMs, undefined, { signal: options.stopping });
-      } catch {
-        return { status: 503, body: { error: 'shutting_down' }, metric: 'error' };
-      }
-    }
-    const fault = faults.next();
-    if (fault.kind === 'fail') {
-      return {
-        status: fault.status,
-        body: { error: 'injected_fault', status: fault.status },
-        ...(fault.retryAfterSeconds !== undefined
-          ? { headers: { 'retry-after': String(fault.retryAfterSeconds) } }
-          : {}),
-        metric: 'injected_failure',
-        injected: true,
-      };
-    }
-    if (fault.kind === 'malformed') {
-      return { status: 200, body: MALFORMED_BODY, metric: 'injected_malformed', injected: true };
-    }
+/** The reply to a valid request, from the directory's records. */
+async function produce(
+  directory: PeopleDirectory,
+  operation: Operation,
+  request: ProviderRequest,
+): Promise<unknown> {
+  const lookup = await directory.lookup(
+    request.companyId,
+    request.people.map((person) => person.personId),
+  );
+  return operation === 'enrich'
+    ? buildEnrichReply(request.people, lookup)
+    : buildResearchReply(request.companyId, request.people, lookup);
+}
 
-    try {
-      const outcome = await ledger.once(call, () => produce(operation, request));
-      if (outcome.kind === 'conflict') {
-        return {
-          status: KEY_REUSED_STATUS,
-          body: {
-            error: 'idempotency_key_reused',
-            reason: `idempotency-key header: already used for a different ${outcome.operation} request`,
-          },
-          metric: 'conflict',
-          logged: true,
-        };
-      }
-      const replayed = outcome.kind === 'replayed';
+/** The ledger's answer to a paid call: the reply, once per key; 409 for a key reused. */
+async function answerPaid(
+  options: ApiRouterOptions,
+  call: PaidCall,
+  request: ProviderRequest,
+): Promise<Answer> {
+  const { operation } = call;
+  const { logger } = options;
+  try {
+    const outcome = await options.ledger.once(call, () =>
+      produce(options.directory, operation, request),
+    );
+    if (outcome.kind !== 'conflict') {
       logger.debug(`${operation} answered`, {
         event: 'provider_call',
         operation,
         idempotencyKey: call.idempotencyKey,
-        replayed,
+        replayed: outcome.kind === 'replayed',
         companyId: request.companyId,
         people: request.people.length,
       });
-      return {
-        status: REPLY_STATUS,
-        body: outcome.reply,
-        headers: { 'idempotent-replayed': String(replayed) },
-        metric: replayed ? 'replayed' : 'ok',
-        logged: true,
-      };
-    } catch (error) {
-      if (error instanceof LedgerUnavailableError) {
-        logger.warn('ledger unavailable; answering 503', {
-          event: 'request_log_unavailable',
-          operation,
-          idempotencyKey: call.idempotencyKey,
-          error: describeError(error),
-        });
-        return unavailableAnswer;
-      }
-      // The directory (Postgres) failing: a 5xx, so callers retry with the same key.
-      logger.error('reply failed', { operation, error: describeError(error) });
-      return { status: 500, body: { error: 'internal_error' }, metric: 'error' };
     }
-  };
+    return ledgerAnswer(outcome);
+  } catch (error) {
+    if (error instanceof LedgerUnavailableError) {
+      logger.warn('ledger unavailable; answering 503', {
+        event: 'request_log_unavailable',
+        operation,
+        idempotencyKey: call.idempotencyKey,
+        error: describeError(error),
+      });
+      return UNAVAILABLE_ANSWER;
+    }
+    // The directory (Postgres) failing: a 5xx, so callers retry with the same key.
+    logger.error('reply failed', { operation, error: describeError(error) });
+    return INTERNAL_ERROR_ANSWER;
+  }
+}
 
-  const handle = (operation: Operation) => async (req: Request, res: Response) => {
+/** Latency, faults, then the ledger's reply: the answer to a valid request. */
+async function answerValid(
+  options: ApiRouterOptions,
+  call: PaidCall,
+  request: ProviderRequest,
+): Promise<Answer> {
+  const { latencyMs } = options.faults.settings();
+  if (latencyMs > 0) {
+    try {
+      await sleep(latencyMs, undefined, { signal: options.stopping });
+    } catch {
+      return SHUTTING_DOWN_ANSWER;
+    }
+  }
+  return faultAnswer(options.faults.next()) ?? answerPaid(options, call, request);
+}
+
+function handle(options: ApiRouterOptions, operation: Operation) {
+  return async (req: Request, res: Response): Promise<void> => {
     const receivedAt = res.locals['receivedAt'] as Date;
-    const key = validKey(req);
+    const key = validKey(req.get('idempotency-key'));
     if (key === undefined) {
       // Without a valid key there is nothing to log it under: refused, not logged.
-      reply(res, operation, {
-        status: 400,
-        body: {
-          error: 'invalid_request',
-          reason: 'idempotency-key header: required, 1 to 255 visible ASCII characters',
-        },
-        metric: 'invalid',
-      });
+      reply(options.metrics, res, operation, MISSING_KEY_ANSWER);
       return;
     }
     const parsed = providerRequestSchema.safeParse(req.body);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      await send(res, unread(operation, key, receivedAt), {
-        status: 400,
-        body: { error: 'invalid_request', reason: issue ? describeIssue(issue) : 'body: invalid' },
-        metric: 'invalid',
-      });
+      const asked = unread(operation, key, receivedAt);
+      await send(options, res, asked, invalidBodyAnswer(parsed.error.issues[0]));
       return;
     }
-    const request = parsed.data;
-    const call: PaidCall = {
-      receivedAt,
-      operation,
-      idempotencyKey: key,
-      companyId: request.companyId,
-      peopleDigest: peopleDigest(request.people.map((person) => person.personId)),
-      requestDigest: requestDigest(operation, request),
-      costUsd: PRICE_USD[operation],
-    };
-    await send(res, call, await answerValid(call, request));
+    const call = paidCall(operation, key, receivedAt, parsed.data);
+    await send(options, res, call, await answerValid(options, call, parsed.data));
   };
+}
 
-  router.post('/contacts/enrich', handle('enrich'));
-  router.post('/research', handle('research'));
-
-  // A body that is not JSON or too large, on an operation with a valid key: logged like any
-  // other refusal. Anything else goes on to the app's handler.
-  router.use(async (error: unknown, req: Request, res: Response, next: NextFunction) => {
-    const operation = operationAt(req.path);
-    const key = validKey(req);
+/**
+ * A body that is not JSON or too large, on an operation with a valid key: logged like any
+ * other refusal. Anything else goes on to the app's handler.
+ */
+function logRefusals(options: ApiRouterOptions) {
+  return async (error: unknown, req: Request, res: Response, next: NextFunction) => {
     const answer = errorAnswer(error);
-    if (operation === undefined || key === undefined || answer.status >= 500 || res.headersSent) {
+    const refusal = refusalToLog({
+      path: req.path,
+      keyHeader: req.get('idempotency-key'),
+      status: answer.status,
+      headersSent: res.headersSent,
+    });
+    if (refusal === undefined) {
       next(error);
       return;
     }
     const receivedAt = (res.locals['receivedAt'] as Date | undefined) ?? new Date();
-    await send(res, unread(operation, key, receivedAt), { ...answer, metric: 'invalid' });
-  });
+    await send(options, res, unread(refusal.operation, refusal.key, receivedAt), {
+      ...answer,
+      metric: 'invalid',
+    });
+  };
+}
 
+export function createApiRouter(options: ApiRouterOptions): express.Router {
+  const router = express.Router();
+  router.use(authenticate(options));
+  router.use(express.json({ limit: '1mb' }));
+  router.post(PROVIDER_ROUTES.enrich, handle(options, 'enrich'));
+  router.post(PROVIDER_ROUTES.research, handle(options, 'research'));
+  router.use(logRefusals(options));
   return router;
 }

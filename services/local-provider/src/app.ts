@@ -5,6 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createApiRouter, type ApiRouterOptions } from './api-routes';
+import { PROVIDER_API_PREFIX } from './contract';
 import { createControlRouter } from './control-routes';
 import { errorAnswer } from './errors';
 
@@ -16,7 +17,7 @@ export function createLocalProviderApp(options: LocalProviderAppOptions): expres
   app.disable('x-powered-by');
   app.disable('etag');
 
-  app.use('/v1', createApiRouter(options));
+  app.use(PROVIDER_API_PREFIX, createApiRouter(options));
   app.use('/control', createControlRouter(options));
 
   app.use((_req: Request, res: Response) => {

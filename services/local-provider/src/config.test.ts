@@ -1,7 +1,26 @@
-import { ConfigError, loadConfig } from '@bgs/platform';
+import { ConfigError, loadConfig, tracingConfigShape } from '@bgs/platform';
 import { configSchema } from './config';
 
 describe('local-provider config', () => {
+  it('reads exactly the documented variables, none of them Kafka ones', () => {
+    expect(Object.keys(configSchema.shape).sort()).toEqual(
+      [
+        'BGS_DEV_DEFAULTS',
+        'DATABASE_URL',
+        'FAULT_LATENCY_MS',
+        'FAULT_RATE',
+        'FAULT_STATUS',
+        'HTTP_HOST',
+        'HTTP_PORT',
+        'LOG_LEVEL',
+        'PROVIDER_API_KEY',
+        'SHUTDOWN_TIMEOUT_MS',
+        // the runtime's tracing (docs/operations.md, Tracing)
+        ...Object.keys(tracingConfigShape()),
+      ].sort(),
+    );
+  });
+
   it('has the documented defaults', () => {
     expect(loadConfig(configSchema, {})).toEqual({
       HTTP_HOST: '127.0.0.1',
@@ -13,6 +32,7 @@ describe('local-provider config', () => {
       FAULT_LATENCY_MS: 0,
       FAULT_RATE: 0,
       FAULT_STATUS: 503,
+      OTEL_SDK_DISABLED: false,
     });
   });
 

@@ -1,5 +1,5 @@
 import {
-  baseServiceConfigShape,
+  coreServiceConfigShape,
   databaseUrlField,
   envField,
   intField,
@@ -9,11 +9,6 @@ import {
 
 export const SERVICE_NAME = 'local-provider';
 export const DEFAULT_PORT = 58104;
-
-// The shared HTTP/logging/shutdown variables and the development-defaults opt-in; this service
-// talks to no Kafka, so it takes none of the Kafka ones.
-const { HTTP_HOST, HTTP_PORT, LOG_LEVEL, SHUTDOWN_TIMEOUT_MS, BGS_DEV_DEFAULTS } =
-  baseServiceConfigShape(SERVICE_NAME, DEFAULT_PORT);
 
 /** A fraction from 0 to 1 (e.g. `0.2`). */
 const fractionField = (defaultValue: number) =>
@@ -29,11 +24,9 @@ const fractionField = (defaultValue: number) =>
 
 /** The environment variables the local provider reads; keys are the variable names. */
 export const configSchema = z.object({
-  HTTP_HOST,
-  HTTP_PORT,
-  LOG_LEVEL,
-  SHUTDOWN_TIMEOUT_MS,
-  BGS_DEV_DEFAULTS,
+  // The shared HTTP, logging, shutdown and tracing variables and the development-defaults
+  // opt-in; this service talks to no Kafka, so it takes none of the Kafka ones.
+  ...coreServiceConfigShape(DEFAULT_PORT),
   DATABASE_URL: databaseUrlField,
   /** The bearer token callers must present (the enricher's PROVIDER_API_KEY). */
   PROVIDER_API_KEY: stringField({

@@ -6,7 +6,9 @@
 import type { z } from '@bgs/platform';
 
 export {
+  PROVIDER_API_PREFIX,
   PROVIDER_IDEMPOTENCY_KEY as IDEMPOTENCY_KEY,
+  PROVIDER_ROUTES,
   providerRequestSchema,
   type ContactEnrichment,
   type EnrichContactsReply,

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { createLogger, type ServiceResource } from '@bgs/platform';
+import { createLogger, loadConfig, startServiceRuntime, type ServiceResource } from '@bgs/platform';
+import { configSchema, type Config } from './config';
 import type { PeopleDirectory } from './directory';
 import {
   LedgerUnavailableError,
@@ -10,7 +11,7 @@ import {
 } from './ledger';
 import { createMemoryDirectory } from './memory-directory';
 import { MemoryLedger } from './memory-ledger';
-import { startLocalProvider, type LocalProviderSettings } from './service';
+import { localProviderService } from './service';
 
 const API_KEY = 'test-provider-key';
 
@@ -89,7 +90,7 @@ interface Running {
 }
 
 async function start(
-  overrides: Partial<LocalProviderSettings> = {},
+  overrides: Partial<Config> = {},
   connections: {
     directory?: PeopleDirectory;
     resources?: ServiceResource[];
@@ -97,8 +98,14 @@ async function start(
   } = {},
 ): Promise<Running> {
   const ledger = connections.ledger ?? new SwitchableLedger();
-  const started = await startLocalProvider(
+  const started = await startServiceRuntime(
+    localProviderService(() => ({
+      directory: connections.directory ?? directory,
+      ledger,
+      resources: connections.resources ?? [],
+    })),
     {
+      ...loadConfig(configSchema, {}),
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: 0,
       PROVIDER_API_KEY: API_KEY,
@@ -107,12 +114,7 @@ async function start(
       FAULT_STATUS: 503,
       ...overrides,
     },
-    {
-      logger: silentLogger(),
-      directory: connections.directory ?? directory,
-      ledger,
-      resources: connections.resources ?? [],
-    },
+    silentLogger(),
   );
   return {
     url: (path) => `http://127.0.0.1:${started.port}${path}`,

@@ -1,105 +1,64 @@
 /**
- * Starts the local provider from its configuration and connections; resolves to its parts in
- * start order. main.ts passes the Postgres directory and ledger; tests pass in-memory ones.
+ * The local provider as a service of the shared runtime: the provider API (/v1) and the control
+ * API (/control) on the runtime's port, its metrics on the runtime's registry. main.ts passes
+ * the Postgres directory and ledger; tests pass in-memory ones.
  */
-import {
-  cachedCheck,
-  createMetrics,
-  createReadiness,
-  startOpsServer,
-  type LifecyclePart,
-  type Logger,
-  type ServiceResource,
-} from '@bgs/platform';
+import type { ServiceContext, ServiceDefinition, ServiceResource } from '@bgs/platform';
 import { createLocalProviderApp } from './app';
-import { SERVICE_NAME, type Config } from './config';
+import { SERVICE_NAME, configSchema, type Config } from './config';
 import type { PeopleDirectory } from './directory';
 import { FaultInjector } from './faults';
 import type { Ledger } from './ledger';
 import { createLocalProviderMetrics } from './metrics';
 
-export type LocalProviderSettings = Pick<
-  Config,
-  | 'HTTP_HOST'
-  | 'HTTP_PORT'
-  | 'PROVIDER_API_KEY'
-  | 'FAULT_LATENCY_MS'
-  | 'FAULT_RATE'
-  | 'FAULT_STATUS'
->;
-
 export interface LocalProviderConnections {
-  readonly logger: Logger;
   readonly directory: PeopleDirectory;
   /** Billing, idempotency and the request log. */
   readonly ledger: Ledger;
-  /** Opened by the caller; checked for readiness and stopped after the HTTP server. */
+  /**
+   * What the requests use (Postgres, the request log): checked for readiness, and stopped only
+   * after the HTTP server has answered the requests in flight.
+   */
   readonly resources: readonly ServiceResource[];
 }
 
-export interface StartedLocalProvider {
-  readonly parts: LifecyclePart[];
-  /** The port bound (HTTP_PORT, or the one the OS chose for 0). */
-  readonly port: number;
-}
+/** Opens the directory and ledger the provider answers from, once the runtime is up. */
+export type OpenConnections = (
+  context: ServiceContext<Config>,
+) => Promise<LocalProviderConnections> | LocalProviderConnections;
 
-export async function startLocalProvider(
-  settings: LocalProviderSettings,
-  connections: LocalProviderConnections,
-): Promise<StartedLocalProvider> {
-  const { logger, resources } = connections;
-  const metrics = createMetrics(SERVICE_NAME);
-  const readiness = createReadiness(
-    resources.flatMap((resource) => {
-      const check = resource.check?.bind(resource);
-      return check ? [cachedCheck({ name: resource.name, check })] : [];
-    }),
-    logger,
-  );
-  const stopping = new AbortController();
-  const faults = new FaultInjector({
-    latencyMs: settings.FAULT_LATENCY_MS,
-    failRate: settings.FAULT_RATE,
-    failStatus: settings.FAULT_STATUS,
-  });
-  const app = createLocalProviderApp({
-    apiKey: settings.PROVIDER_API_KEY,
-    directory: connections.directory,
-    faults,
-    ledger: connections.ledger,
-    metrics: createLocalProviderMetrics(metrics.registry),
-    logger,
-    stopping: stopping.signal,
-  });
-  const ops = await startOpsServer({
-    host: settings.HTTP_HOST,
-    port: settings.HTTP_PORT,
-    registry: metrics.registry,
-    isReady: () => readiness.isReady(),
-    logger,
-    fallback: app,
-  });
-  logger.info('local provider listening', {
-    event: 'listening',
-    host: settings.HTTP_HOST,
-    port: ops.port,
-    faults: faults.settings(),
-  });
-  readiness.markStarted();
+export function localProviderService(openConnections: OpenConnections): ServiceDefinition<Config> {
   return {
-    port: ops.port,
-    // Stopped in reverse: readiness turns 503, requests finish (injected waits cut short),
-    // and only then the pool closes under them.
-    parts: [
-      ...resources,
-      {
-        name: 'http-server',
-        stop: async () => {
-          stopping.abort();
-          await ops.close();
-        },
-      },
-      { name: 'readiness-gate', stop: async () => readiness.markDraining() },
-    ],
+    name: SERVICE_NAME,
+    configSchema,
+    setup: async (context) => {
+      const { config, logger } = context;
+      const connections = await openConnections(context);
+      const stopping = new AbortController();
+      const faults = new FaultInjector({
+        latencyMs: config.FAULT_LATENCY_MS,
+        failRate: config.FAULT_RATE,
+        failStatus: config.FAULT_STATUS,
+      });
+      const app = createLocalProviderApp({
+        apiKey: config.PROVIDER_API_KEY,
+        directory: connections.directory,
+        faults,
+        ledger: connections.ledger,
+        metrics: createLocalProviderMetrics(context.metrics.registry),
+        logger,
+        stopping: stopping.signal,
+      });
+      context.serveHttp(app, connections.resources);
+      logger.info('local provider listening', {
+        event: 'listening',
+        host: config.HTTP_HOST,
+        port: context.httpPort,
+        faults: faults.settings(),
+      });
+      // Stopped right after readiness turns 503, before the HTTP server closes: injected waits
+      // end at once (503), so the requests in flight finish, and only then the pool closes.
+      return [{ name: 'injected-waits', stop: async () => stopping.abort() }];
+    },
   };
 }
