@@ -13,7 +13,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'winston';
-import { replayDelivery, type ReplayDeps, type ReplayResult } from '../archive/replay';
+import { replayDelivery, type ReplayDeps } from '../archive/replay';
 import { replayRange } from '../archive/replay-range';
 import { findDeliveries, listDeliveries, type Queryable } from '../archive/store';
 import { deliveryView, summaryView } from '../archive/views';
@@ -31,6 +31,7 @@ import {
   parseReplayOneBody,
   parseReplayRangeBody,
 } from './operator-input';
+import { rangeReplayLogMeta, replayLogLine } from './operator-log';
 import type { ApiKeyLookup } from './store';
 
 export interface OperatorRouterDeps {
@@ -42,94 +43,76 @@ export interface OperatorRouterDeps {
   readonly logger: Logger;
 }
 
-export function createOperatorRouter(deps: OperatorRouterDeps): express.Router {
-  const { db, logger } = deps;
-  const router = express.Router();
-  // Before any route: a caller without an operator key learns nothing, not even a 404.
-  router.use(createAuthenticator(deps.keys, logger)('operator'));
+/** `after` names a delivery of the archive, or the range would silently be empty. */
+async function requireDelivery(db: Queryable, id: string, field: string): Promise<void> {
+  if ((await findDeliveries(db, [id])).length > 0) return;
+  throw new ApiError(400, {
+    error: 'invalid_field',
+    field,
+    message: `no delivery with id ${id}`,
+  });
+}
 
-  /** `after` names a delivery of the archive, or the range would silently be empty. */
-  const requireDelivery = async (id: string, field: string): Promise<void> => {
-    if ((await findDeliveries(db, [id])).length > 0) return;
-    throw new ApiError(400, {
-      error: 'invalid_field',
-      field,
-      message: `no delivery with id ${id}`,
-    });
-  };
-
-  /** Who replayed what, and how it went: never the body. */
-  const logReplay = (res: Response, deliveryId: string, source: string, result: ReplayResult) => {
-    const context = {
-      apiKeyId: operatorCallerOf(res).id,
-      deliveryId,
-      source,
-      eventId: result.eventId,
-      outcome: result.kind === 'skipped' ? result.reason : result.kind,
-    };
-    if (result.kind === 'failed') {
-      logger.warn('delivery not replayed', { ...context, error: result.reason });
-    } else {
-      logger.info('delivery replayed', {
-        ...context,
-        ...(result.kind === 'enqueued' && result.warning ? { warning: result.warning } : {}),
-      });
-    }
-  };
-
-  router.get('/deliveries', async (req: Request, res: Response) => {
+/** GET /deliveries */
+function listRoute(db: Queryable) {
+  return async (req: Request, res: Response): Promise<void> => {
     const { filter, limit } = parseListQuery(req.query);
     const deliveries = await listDeliveries(db, filter, limit);
     send(res, 200, { deliveries: deliveries.map(summaryView) });
-  });
+  };
+}
 
-  router.get('/deliveries/:id', async (req: Request, res: Response) => {
+/** GET /deliveries/:id */
+function deliveryRoute(db: Queryable) {
+  return async (req: Request, res: Response): Promise<void> => {
     const [delivery] = await findDeliveries(db, [parseDeliveryId(req.params.id)]);
     if (!delivery) throw NOT_FOUND();
     send(res, 200, await deliveryView(delivery));
-  });
+  };
+}
 
-  router.post(
-    '/deliveries/replay',
-    requireJsonWhenBody,
-    parseJson,
-    async (req: Request, res: Response) => {
-      const request = parseReplayRangeBody(req.body);
-      if (request.after !== undefined) await requireDelivery(request.after, 'after');
-      let failures: ReplayFailure[] = [];
-      const outcome = await replayRange(db, request, deps.replay, {
-        replayed: (chunk) => {
-          failures = keepFailures(failures, chunk);
-        },
-      });
-      logger.info('deliveries replayed', {
-        apiKeyId: operatorCallerOf(res).id,
-        since: request.filter.since.toISOString(),
-        until: request.filter.until.toISOString(),
-        source: request.filter.source,
-        ...outcome.tally,
-        remaining: outcome.remaining,
-      });
-      send(res, 200, replayRangeBody(outcome, failures));
-    },
-  );
+/** POST /deliveries/replay */
+function replayRangeRoute({ db, replay, logger }: OperatorRouterDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const request = parseReplayRangeBody(req.body);
+    if (request.after !== undefined) await requireDelivery(db, request.after, 'after');
+    let failures: ReplayFailure[] = [];
+    const outcome = await replayRange(db, request, replay, {
+      replayed: (chunk) => {
+        failures = keepFailures(failures, chunk);
+      },
+    });
+    logger.info(
+      'deliveries replayed',
+      rangeReplayLogMeta(operatorCallerOf(res).id, request, outcome),
+    );
+    send(res, 200, replayRangeBody(outcome, failures));
+  };
+}
 
-  router.post(
-    '/deliveries/:id/replay',
-    requireJsonWhenBody,
-    parseJson,
-    async (req: Request, res: Response) => {
-      const id = parseDeliveryId(req.params.id);
-      const identity = parseReplayOneBody(req.body);
-      const [delivery] = await findDeliveries(db, [id]);
-      if (!delivery) throw NOT_FOUND();
-      const result = await replayDelivery(delivery, identity, deps.replay);
-      logReplay(res, id, delivery.source, result);
-      const answer = replayOneAnswer(id, result);
-      send(res, answer.status, answer.body, answer.headers);
-    },
-  );
+/** POST /deliveries/:id/replay */
+function replayOneRoute({ db, replay, logger }: OperatorRouterDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const id = parseDeliveryId(req.params.id);
+    const identity = parseReplayOneBody(req.body);
+    const [delivery] = await findDeliveries(db, [id]);
+    if (!delivery) throw NOT_FOUND();
+    const result = await replayDelivery(delivery, identity, replay);
+    const line = replayLogLine(operatorCallerOf(res).id, id, delivery.source, result);
+    logger[line.level](line.message, line.meta);
+    const answer = replayOneAnswer(id, result);
+    send(res, answer.status, answer.body, answer.headers);
+  };
+}
 
-  router.use(apiErrorHandler(logger));
+export function createOperatorRouter(deps: OperatorRouterDeps): express.Router {
+  const router = express.Router();
+  // Before any route: a caller without an operator key learns nothing, not even a 404.
+  router.use(createAuthenticator(deps.keys, deps.logger)('operator'));
+  router.get('/deliveries', listRoute(deps.db));
+  router.get('/deliveries/:id', deliveryRoute(deps.db));
+  router.post('/deliveries/replay', requireJsonWhenBody, parseJson, replayRangeRoute(deps));
+  router.post('/deliveries/:id/replay', requireJsonWhenBody, parseJson, replayOneRoute(deps));
+  router.use(apiErrorHandler(deps.logger));
   return router;
 }

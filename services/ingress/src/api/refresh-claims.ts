@@ -7,7 +7,7 @@
  * The row's requested_at is its claim time, written by the database clock, as webhooks' are.
  */
 import type { Pool } from 'pg';
-import { afterLostInsert, claimTimeoutBetween, REFRESH_CLAIMS } from '../claims/protocol';
+import { afterLostInsert, REFRESH_CLAIMS } from '../claims/protocol';
 import { createClaimRows } from '../claims/store';
 
 export type RefreshRequestStatus = 'claimed' | 'enqueued';
@@ -26,16 +26,14 @@ export interface RefreshRequestRow {
   readonly enqueuedAt: Date | null;
 }
 
-export interface NewRefreshRequest extends Pick<
+/**
+ * No time of the request: requested_at is the claim time, stamped by the database clock
+ * (../claims/protocol.ts says why).
+ */
+export type NewRefreshRequest = Pick<
   RefreshRequestRow,
   'workspaceId' | 'companyId' | 'apiKeyId' | 'idempotencyKey' | 'level' | 'reason'
-> {
-  /**
-   * The caller's time of the request. Not written: requested_at is the claim time, stamped by
-   * the database clock (../claims/protocol.ts says why).
-   */
-  readonly requestedAt: Date;
-}
+>;
 
 export type ClaimResult =
   /** This request owns the row and must publish it. */
@@ -55,15 +53,10 @@ export interface RefreshClaims {
   /**
    * Takes over a claim its owner left (crashed between claiming and settling): re-stamps its
    * requested_at and returns the row, or undefined when the claim is not stale, already settled
-   * or taken over by someone else. Stale means older than `requestedAt - staleBefore` (the
-   * claim timeout) by the database clock, which wrote requested_at: only the difference of the
-   * two times is used, so a caller's clock never decides.
+   * or taken over by someone else. Stale means older than `claimTimeoutMs` by the database
+   * clock, which wrote requested_at, so a caller's clock never decides.
    */
-  takeOverStaleRefresh(
-    id: string,
-    staleBefore: Date,
-    requestedAt: Date,
-  ): Promise<RefreshRequestRow | undefined>;
+  takeOverStaleRefresh(id: string, claimTimeoutMs: number): Promise<RefreshRequestRow | undefined>;
 }
 
 export interface RefreshRequestDbRow {
@@ -155,11 +148,10 @@ export function createPgRefreshClaims(pool: Queryable): RefreshClaims {
     releaseRefresh: (id) => rows.release(id),
     findRefreshByIdempotencyKey: (workspaceId, idempotencyKey) =>
       findByIdempotencyKey(pool, workspaceId, idempotencyKey),
-    async takeOverStaleRefresh(id, staleBefore, requestedAt) {
-      const timeoutMs = claimTimeoutBetween(staleBefore, requestedAt);
+    async takeOverStaleRefresh(id, claimTimeoutMs) {
       const taken = await rows.takeOver<RefreshRequestDbRow>(
         id,
-        timeoutMs,
+        claimTimeoutMs,
         REFRESH_REQUEST_COLUMNS,
       );
       return taken ? toRefreshRequest(taken) : undefined;

@@ -16,7 +16,7 @@
 import { findUnstorableText } from '../webhooks/storable';
 import express, { type Request, type Response } from 'express';
 import { ENRICHMENT_LEVELS, type EnrichmentLevel } from '@bgs/domain';
-import { describeError, z, type RefreshRequestRecord } from '@bgs/platform';
+import { z } from '@bgs/platform';
 import type { Logger } from 'winston';
 import { createAuthenticator, workspaceCallerOf } from './authenticate';
 import {
@@ -27,18 +27,16 @@ import {
   parseJson,
   requireJsonWhenBody,
   send,
-  UNAVAILABLE,
 } from './http';
-import type { ApiStore, RefreshRequestRow } from './store';
+import {
+  answerDuplicateRefresh,
+  publishClaimedRefresh,
+  type RefreshFlow,
+  type RefreshRequestPublisher,
+} from './refresh-request';
+import type { ApiStore } from './store';
 
-/** Resolves once Kafka holds the record; the key is the company id. */
-export interface RefreshRequestPublisher {
-  publish(
-    key: string,
-    value: RefreshRequestRecord,
-    headers?: Record<string, string>,
-  ): Promise<void>;
-}
+export type { RefreshRequestPublisher } from './refresh-request';
 
 export interface ApiRouterDeps {
   readonly store: ApiStore;
@@ -136,153 +134,83 @@ function parseRefreshBody(body: unknown): { level: EnrichmentLevel; reason: stri
   throw invalidInput(parsed.error.issues, 'body', FIELD_MESSAGES);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The company, if it is the caller's; otherwise 404 whether or not it exists. */
+async function ownCompany(store: ApiStore, companyId: string, res: Response): Promise<string> {
+  const workspaceId = await store.companyWorkspace(companyId);
+  if (workspaceId === undefined || workspaceId !== workspaceCallerOf(res).workspaceId)
+    throw NOT_FOUND();
+  return companyId;
+}
+
+/** The router's dependencies with every setting resolved to its default. */
+export function refreshFlowOf(deps: ApiRouterDeps): RefreshFlow {
+  return {
+    store: deps.store,
+    publisher: deps.publisher,
+    logger: deps.logger,
+    now: deps.now ?? Date.now,
+    claimWaitMs: deps.claimWaitMs ?? 6_000,
+    claimPollMs: deps.claimPollMs ?? 50,
+    claimTimeoutMs: deps.claimTimeoutMs ?? 30_000,
+  };
+}
+
+/** POST /buyer-groups/:companyId/refresh */
+function refreshRoute(store: ApiStore, flow: RefreshFlow) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const companyId = companyIdOf(req);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const { level, reason } = parseRefreshBody(req.body);
+    await ownCompany(store, companyId, res);
+    const caller = workspaceCallerOf(res);
+    const claim = await store.claimRefresh({
+      workspaceId: caller.workspaceId,
+      companyId,
+      apiKeyId: caller.id,
+      idempotencyKey,
+      level,
+      reason,
+    });
+    const answer = claim.claimed
+      ? await publishClaimedRefresh(flow, claim.request, level)
+      : await answerDuplicateRefresh(flow, claim.request, companyId, level);
+    send(res, answer.status, answer.body);
+  };
+}
+
+/** GET /buyer-groups/:companyId */
+function buyerGroupRoute(store: ApiStore) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const companyId = await ownCompany(store, companyIdOf(req), res);
+    const group = await store.latestBuyerGroup(workspaceCallerOf(res).workspaceId, companyId);
+    if (!group) throw NOT_FOUND();
+    send(res, 200, group);
+  };
+}
+
+/** GET /buyer-groups/:companyId/refreshes */
+function refreshLogRoute(store: ApiStore) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const limit = limitOf(req);
+    const companyId = await ownCompany(store, companyIdOf(req), res);
+    const history = await store.refreshLog(workspaceCallerOf(res).workspaceId, companyId, limit);
+    send(res, 200, { companyId, ...history });
+  };
+}
 
 export function createApiRouter(deps: ApiRouterDeps): express.Router {
-  const { store, publisher, logger } = deps;
-  const now = deps.now ?? Date.now;
-  const claimWaitMs = deps.claimWaitMs ?? 6_000;
-  const claimPollMs = deps.claimPollMs ?? 50;
-  const claimTimeoutMs = deps.claimTimeoutMs ?? 30_000;
+  const { store, logger } = deps;
   const router = express.Router();
-
   const authenticate = createAuthenticator(store, logger)('workspace');
-
-  /** The company, if it is the caller's; otherwise 404 whether or not it exists. */
-  const ownCompany = async (companyId: string, res: Response): Promise<string> => {
-    const workspaceId = await store.companyWorkspace(companyId);
-    if (workspaceId === undefined || workspaceId !== workspaceCallerOf(res).workspaceId)
-      throw NOT_FOUND();
-    return companyId;
-  };
-
-  /** Publishes the claimed request, then settles the claim: enqueued, or released on failure. */
-  const publishClaim = async (
-    row: RefreshRequestRow,
-    level: EnrichmentLevel,
-    res: Response,
-  ): Promise<void> => {
-    const record: RefreshRequestRecord = {
-      requestId: row.id,
-      workspaceId: row.workspaceId,
-      companyId: row.companyId,
-      level,
-      reason: row.reason,
-      requestedBy: row.apiKeyId,
-      requestedAt: row.requestedAt.getTime(),
-    };
-    const context = { requestId: row.id, companyId: row.companyId, workspaceId: row.workspaceId };
-    try {
-      await publisher.publish(row.companyId, record);
-    } catch (error) {
-      logger.warn('refresh request not published', { ...context, error: describeError(error) });
-      try {
-        await store.releaseRefresh(row.id);
-      } catch (releaseError) {
-        logger.error('could not release a refresh request claim', {
-          ...context,
-          error: describeError(releaseError),
-        });
-      }
-      throw UNAVAILABLE();
-    }
-    try {
-      await store.markRefreshEnqueued(row.id);
-    } catch (error) {
-      // Kafka holds the record, so the answer is still 202; the claim stays until it expires.
-      logger.error('refresh request published but not marked enqueued', {
-        ...context,
-        error: describeError(error),
-      });
-    }
-    logger.info('refresh request enqueued', { ...context, level });
-    send(res, 202, { status: 'enqueued', requestId: row.id });
-  };
-
-  /** A duplicate: answer with the first request, waiting while it is still being published. */
-  const settleDuplicate = async (
-    first: RefreshRequestRow,
-    companyId: string,
-    level: EnrichmentLevel,
-    res: Response,
-  ): Promise<void> => {
-    if (first.companyId !== companyId || first.level !== level) {
-      throw new ApiError(422, {
-        error: 'idempotency_key_reused',
-        message: 'this Idempotency-Key was used for another company or level',
-      });
-    }
-    const deadline = now() + claimWaitMs;
-    let row: RefreshRequestRow | undefined = first;
-    for (;;) {
-      if (row.status === 'enqueued') {
-        send(res, 200, { status: 'already_enqueued', requestId: row.id });
-        return;
-      }
-      if (row.requestedAt.getTime() < now() - claimTimeoutMs) {
-        const requestedAt = new Date(now());
-        const taken = await store.takeOverStaleRefresh(
-          row.id,
-          new Date(requestedAt.getTime() - claimTimeoutMs),
-          requestedAt,
-        );
-        if (taken) {
-          logger.warn('took over an abandoned refresh request claim', { requestId: taken.id });
-          await publishClaim(taken, level, res);
-          return;
-        }
-      }
-      if (now() >= deadline) throw UNAVAILABLE();
-      await sleep(claimPollMs);
-      row = await store.findRefreshByIdempotencyKey(row.workspaceId, first.idempotencyKey ?? '');
-      // The first request failed to publish and gave its claim up: the client retries.
-      if (!row || row.id !== first.id) throw UNAVAILABLE();
-    }
-  };
-
   router.post(
     '/buyer-groups/:companyId/refresh',
     authenticate,
     requireJsonWhenBody,
     parseJson,
-    async (req: Request, res: Response) => {
-      const companyId = companyIdOf(req);
-      const idempotencyKey = idempotencyKeyOf(req);
-      const { level, reason } = parseRefreshBody(req.body);
-      await ownCompany(companyId, res);
-      const caller = workspaceCallerOf(res);
-      const claim = await store.claimRefresh({
-        workspaceId: caller.workspaceId,
-        companyId,
-        apiKeyId: caller.id,
-        idempotencyKey,
-        level,
-        reason,
-        requestedAt: new Date(now()),
-      });
-      if (claim.claimed) await publishClaim(claim.request, level, res);
-      else await settleDuplicate(claim.request, companyId, level, res);
-    },
+    refreshRoute(store, refreshFlowOf(deps)),
   );
-
-  router.get('/buyer-groups/:companyId', authenticate, async (req: Request, res: Response) => {
-    const companyId = await ownCompany(companyIdOf(req), res);
-    const group = await store.latestBuyerGroup(workspaceCallerOf(res).workspaceId, companyId);
-    if (!group) throw NOT_FOUND();
-    send(res, 200, group);
-  });
-
-  router.get(
-    '/buyer-groups/:companyId/refreshes',
-    authenticate,
-    async (req: Request, res: Response) => {
-      const limit = limitOf(req);
-      const companyId = await ownCompany(companyIdOf(req), res);
-      const history = await store.refreshLog(workspaceCallerOf(res).workspaceId, companyId, limit);
-      send(res, 200, { companyId, ...history });
-    },
-  );
-
+  router.get('/buyer-groups/:companyId', authenticate, buyerGroupRoute(store));
+  router.get('/buyer-groups/:companyId/refreshes', authenticate, refreshLogRoute(store));
   router.use(apiErrorHandler(logger));
   return router;
 }

@@ -1,6 +1,5 @@
 import {
   afterLostInsert,
-  claimTimeoutBetween,
   expiredClaimSql,
   markDoneSql,
   REFRESH_CLAIMS,
@@ -57,18 +56,6 @@ describe('afterLostInsert', () => {
     expect(afterLostInsert(undefined, 0, 5)).toEqual({ kind: 'retry' });
     expect(afterLostInsert(undefined, 3, 5)).toEqual({ kind: 'retry' });
     expect(() => afterLostInsert(undefined, 4, 5)).toThrow('5 attempts');
-  });
-});
-
-describe('claimTimeoutBetween', () => {
-  it('is the difference of the two times, whatever clock they came from', () => {
-    expect(claimTimeoutBetween(new Date(1_000), new Date(31_000))).toBe(30_000);
-    expect(claimTimeoutBetween(new Date(5), new Date(5))).toBe(0);
-  });
-
-  it('refuses a negative or invalid one', () => {
-    expect(() => claimTimeoutBetween(new Date(2_000), new Date(1_000))).toThrow('-1000 ms');
-    expect(() => claimTimeoutBetween(new Date(NaN), new Date(1_000))).toThrow();
   });
 });
 

@@ -117,15 +117,3 @@ export function afterLostInsert<Row>(
   if (attempt + 1 < attempts) return { kind: 'retry' };
   throw new Error(`the claim kept conflicting with a released claim (${attempts} attempts)`);
 }
-
-/**
- * The claim timeout a caller means by a take-over asked "stale before `staleBefore`, taken at
- * `takenAt`": their difference. Only the difference is used; the database clock decides.
- */
-export function claimTimeoutBetween(staleBefore: Date, takenAt: Date): number {
-  const timeoutMs = takenAt.getTime() - staleBefore.getTime();
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new Error(`a claim timeout of ${timeoutMs} ms is not one`);
-  }
-  return timeoutMs;
-}

@@ -20,7 +20,7 @@ import {
   UNAVAILABLE,
   type WebhookAnswer,
 } from './answers';
-import type { ClaimStore } from './claims';
+import type { ClaimOutcome, ClaimStore } from './claims';
 import { parseWebhookEvent, toPersonChange, type WebhookEvent } from './events';
 import { personChangeHeaders, type PersonChangePublisher } from './publish';
 import { verifiers, type VerificationFailure } from './signatures';
@@ -106,104 +106,144 @@ interface EventContext {
   readonly eventType: string;
 }
 
+/** What a log line says of an error, if there was one. */
+export function errorDetail(error: unknown): { readonly error?: string } {
+  return error ? { error: error instanceof Error ? error.message : String(error) } : {};
+}
+
+/** The 503 the provider retries on, with the line saying why. */
+function notAccepted(
+  logger: Logger,
+  context: EventContext,
+  why: string,
+  error?: unknown,
+): WebhookAnswer {
+  logger.warn(`webhook not accepted: ${why}`, { ...context, ...errorDetail(error) });
+  return UNAVAILABLE;
+}
+
+export type ClaimStep =
+  /** This request owns the event id and publishes it. */
+  | { readonly kind: 'claimed'; readonly id: string; readonly takenOver: boolean }
+  /** Another request owns it; `settled` once Kafka holds it. */
+  | { readonly kind: 'duplicate'; readonly settled: boolean };
+
+/** What the request does next, by the outcome of its claim. */
+export function claimStep(outcome: ClaimOutcome): ClaimStep {
+  return outcome.kind === 'claimed'
+    ? { kind: 'claimed', id: outcome.id, takenOver: outcome.takenOver }
+    : { kind: 'duplicate', settled: outcome.kind === 'enqueued' };
+}
+
+/** Claims the event id, archiving the verified delivery; a 503 when the database fails. */
+async function claimEvent(
+  deps: WebhookIntakeDeps,
+  delivery: Delivery,
+  event: WebhookEvent,
+  record: PersonChangeRecord,
+  context: EventContext,
+): Promise<ClaimStep | { readonly kind: 'refused'; readonly answer: WebhookAnswer }> {
+  try {
+    const outcome = await deps.claims.claim({
+      ...context,
+      companyId: record.companyId,
+      // The validated event: unknown keys, however deep, are not ours to keep.
+      payload: event,
+      signatureScheme: delivery.source.scheme,
+      // Verified: only now may it be kept. The allow-list leaves the signature out.
+      archive: await archiveOf(delivery.rawBody, delivery.headers),
+    });
+    const step = claimStep(outcome);
+    if (step.kind === 'claimed' && step.takenOver) {
+      deps.logger.warn('took over an expired claim', context);
+    }
+    return step;
+  } catch (error) {
+    return {
+      kind: 'refused',
+      answer: notAccepted(deps.logger, context, 'database unavailable', error),
+    };
+  }
+}
+
+/** The owner's answer to a duplicate: 200 once the owner has it on Kafka, else 503. */
+async function answerDuplicate(
+  deps: WebhookIntakeDeps,
+  context: EventContext,
+  settledAlready: boolean,
+): Promise<WebhookAnswer> {
+  const settled = settledAlready || (await waitUntilEnqueued(deps.claims, context, deps));
+  if (!settled) return notAccepted(deps.logger, context, 'event id in flight');
+  deps.metrics.duplicates.inc({ source: context.source });
+  deps.logger.info('duplicate webhook', context);
+  return alreadyProcessed(context.eventId);
+}
+
+/** Kafka holds it (undefined), or the claim is given back and the provider told to retry. */
+async function publishClaimed(
+  deps: WebhookIntakeDeps,
+  delivery: Delivery,
+  record: PersonChangeRecord,
+  claimed: string,
+  context: EventContext,
+): Promise<WebhookAnswer | undefined> {
+  const { metrics, logger } = deps;
+  const started = process.hrtime.bigint();
+  const traceparent = headerOf(delivery.headers)('traceparent');
+  try {
+    await deps.publisher.publish(
+      record.companyId,
+      record,
+      personChangeHeaders({
+        traceparent: outgoingTraceparent(traceparent),
+        eventId: context.eventId,
+        source: context.source,
+      }),
+    );
+    metrics.produceSeconds.observe({ topic: 'person-changes', result: 'ok' }, elapsed(started));
+    return undefined;
+  } catch (error) {
+    metrics.produceSeconds.observe({ topic: 'person-changes', result: 'error' }, elapsed(started));
+    await deps.claims.release(claimed).catch((releaseError: unknown) =>
+      // The claim expires on its own; the provider's retry takes it over then.
+      logger.warn('could not release claim', { ...context, error: String(releaseError) }),
+    );
+    return notAccepted(logger, context, 'not published', error);
+  }
+}
+
+/** A valid event: claim its id, publish it, mark it; 202 only once Kafka holds it. */
+async function accept(
+  deps: WebhookIntakeDeps,
+  delivery: Delivery,
+  event: WebhookEvent,
+  record: PersonChangeRecord,
+): Promise<WebhookAnswer> {
+  const context = { source: delivery.source.name, eventId: event.id, eventType: event.type };
+  const claim = await claimEvent(deps, delivery, event, record, context);
+  if (claim.kind === 'refused') return claim.answer;
+  if (claim.kind === 'duplicate') return answerDuplicate(deps, context, claim.settled);
+  const refused = await publishClaimed(deps, delivery, record, claim.id, context);
+  if (refused) return refused;
+  try {
+    await deps.claims.markEnqueued(claim.id);
+  } catch (error) {
+    // Kafka holds the event, so the answer is 202. The row stays `claimed`: a retry after
+    // the claim timeout would publish a duplicate, which the stages absorb.
+    deps.logger.error('event enqueued but not marked', { ...context, error: String(error) });
+  }
+  return enqueued(event.id);
+}
+
 export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
-  const { claims, metrics, logger } = deps;
-
-  const unavailable = (context: EventContext, why: string, error?: unknown): WebhookAnswer => {
-    const detail = error ? { error: error instanceof Error ? error.message : String(error) } : {};
-    logger.warn(`webhook not accepted: ${why}`, { ...context, ...detail });
-    return UNAVAILABLE;
-  };
-
-  /** The owner's answer to a duplicate: 200 once the owner has it on Kafka, else 503. */
-  const answerDuplicate = async (
-    context: EventContext,
-    settledAlready: boolean,
-  ): Promise<WebhookAnswer> => {
-    const settled = settledAlready || (await waitUntilEnqueued(claims, context, deps));
-    if (!settled) return unavailable(context, 'event id in flight');
-    metrics.duplicates.inc({ source: context.source });
-    logger.info('duplicate webhook', context);
-    return alreadyProcessed(context.eventId);
-  };
-
-  /** Kafka holds it, or the claim is given back and the provider told to retry. */
-  const publish = async (
-    delivery: Delivery,
-    record: PersonChangeRecord,
-    claimed: string,
-    context: EventContext,
-  ): Promise<WebhookAnswer | undefined> => {
-    const started = process.hrtime.bigint();
-    const traceparent = headerOf(delivery.headers)('traceparent');
-    try {
-      await deps.publisher.publish(
-        record.companyId,
-        record,
-        personChangeHeaders({
-          traceparent: outgoingTraceparent(traceparent),
-          eventId: context.eventId,
-          source: context.source,
-        }),
-      );
-      metrics.produceSeconds.observe({ topic: 'person-changes', result: 'ok' }, elapsed(started));
-      return undefined;
-    } catch (error) {
-      metrics.produceSeconds.observe(
-        { topic: 'person-changes', result: 'error' },
-        elapsed(started),
-      );
-      await claims.release(claimed).catch((releaseError: unknown) =>
-        // The claim expires on its own; the provider's retry takes it over then.
-        logger.warn('could not release claim', { ...context, error: String(releaseError) }),
-      );
-      return unavailable(context, 'not published', error);
-    }
-  };
-
-  const accept = async (
-    delivery: Delivery,
-    event: WebhookEvent,
-    record: PersonChangeRecord,
-  ): Promise<WebhookAnswer> => {
-    const context = { source: delivery.source.name, eventId: event.id, eventType: event.type };
-    let claimed: string;
-    try {
-      const outcome = await claims.claim({
-        ...context,
-        companyId: record.companyId,
-        // The validated event: unknown keys, however deep, are not ours to keep.
-        payload: event,
-        signatureScheme: delivery.source.scheme,
-        // Verified: only now may it be kept. The allow-list leaves the signature out.
-        archive: await archiveOf(delivery.rawBody, delivery.headers),
-      });
-      if (outcome.kind !== 'claimed') return answerDuplicate(context, outcome.kind === 'enqueued');
-      claimed = outcome.id;
-      if (outcome.takenOver) logger.warn('took over an expired claim', context);
-    } catch (error) {
-      return unavailable(context, 'database unavailable', error);
-    }
-    const refused = await publish(delivery, record, claimed, context);
-    if (refused) return refused;
-    try {
-      await claims.markEnqueued(claimed);
-    } catch (error) {
-      // Kafka holds the event, so the answer is 202. The row stays `claimed`: a retry after
-      // the claim timeout would publish a duplicate, which the stages absorb.
-      logger.error('event enqueued but not marked', { ...context, error: String(error) });
-    }
-    return enqueued(event.id);
-  };
-
   return {
     async receive(delivery) {
       const read = readEvent(delivery, deps.toleranceMs);
-      if (read.ok) return accept(delivery, read.event, read.record);
+      if (read.ok) return accept(deps, delivery, read.event, read.record);
       if (read.signatureFailure) {
         const reason = read.signatureFailure;
-        metrics.signatureFailures.inc({ source: delivery.source.name, reason });
-        logger.warn('webhook refused', { source: delivery.source.name, reason });
+        deps.metrics.signatureFailures.inc({ source: delivery.source.name, reason });
+        deps.logger.warn('webhook refused', { source: delivery.source.name, reason });
       }
       return read.answer;
     },
