@@ -17,6 +17,7 @@ import {
   Person,
   PipelineOperation,
   revertMigrations,
+  type PgRow,
   runMigrations,
   WebhookEvent,
 } from '@bgs/db';
@@ -417,6 +418,33 @@ describe('@bgs/db migrations on a real Postgres', () => {
       '23505',
       'uq_pipeline_operations_idempotency_key',
     );
+  });
+
+  it('hands raw SQL the values PgRow says: bigint and numeric as text, the rest as the entity', async () => {
+    // The rows the round trip above saved, read back as raw SQL does (no transformers).
+    const source = await dataSource();
+    const [group] = (await source.query(
+      `SELECT company_id, generation, confidence, computed_at FROM buyer_groups WHERE company_id = 'c1'`,
+    )) as PgRow<BuyerGroup, 'companyId' | 'generation' | 'confidence' | 'computedAt'>[];
+    expect(group).toEqual({
+      company_id: 'c1',
+      generation: String(Number.MAX_SAFE_INTEGER),
+      confidence: '7.25',
+      computed_at: expect.any(Date),
+    });
+    const [member] = (await source.query(
+      `SELECT score, enrichment, rationale FROM buyer_group_members WHERE person_id = 'p1'`,
+    )) as PgRow<BuyerGroupMember, 'score' | 'enrichment' | 'rationale'>[];
+    expect(member).toEqual({
+      score: '8.50',
+      enrichment: { email: 'ada@example.com' },
+      rationale: null,
+    });
+    const [op] = (await source.query(
+      `SELECT duration_ms, cost_usd, input FROM pipeline_operations
+        WHERE idempotency_key = 'enrich:c1:abc'`,
+    )) as PgRow<PipelineOperation, 'durationMs' | 'costUsd' | 'input'>[];
+    expect(op).toEqual({ duration_ms: 120, cost_usd: '2.5000', input: { level: 'enrich' } });
   });
 
   it('enforces the CHECK constraints on enums and ranges', async () => {

@@ -9,6 +9,8 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '@bgs/db';
 import {
   Topics,
   createAvroPublisher,
@@ -73,9 +75,9 @@ describe('ingress API (/api/v1) against the stack', () => {
   let keyB: { id: string; key: string };
   let revokedKey: { id: string; key: string };
 
-  const createKey = async (workspaceId: string, name: string) => {
+  const createKey = async (db: DataSource, workspaceId: string, name: string) => {
     const generated = generateApiKey();
-    const record = await createPgApiKeyAdminStore(pool).createKey({
+    const record = await createPgApiKeyAdminStore(db).createKey({
       workspaceId,
       name,
       prefix: generated.prefix,
@@ -206,10 +208,16 @@ describe('ingress API (/api/v1) against the stack', () => {
       },
     });
 
-    keyA = await createKey(workspaceA, 'key A');
-    keyB = await createKey(workspaceB, 'key B');
-    revokedKey = await createKey(workspaceA, 'revoked');
-    await createPgApiKeyAdminStore(pool).revokeKey(revokedKey.id);
+    // Keys as the CLI makes them: through the entities (a short-lived DataSource).
+    const keysDb = await createDataSource(stack.databaseUrl, { poolSize: 1 }).initialize();
+    try {
+      keyA = await createKey(keysDb, workspaceA, 'key A');
+      keyB = await createKey(keysDb, workspaceB, 'key B');
+      revokedKey = await createKey(keysDb, workspaceA, 'revoked');
+      await createPgApiKeyAdminStore(keysDb).revokeKey(revokedKey.id);
+    } finally {
+      await keysDb.destroy();
+    }
 
     ({ server, url: baseUrl } = await listen(appWith(publisher)));
   });

@@ -5,6 +5,7 @@
  * fix producing the refresh the original delivery could not, seen in the company's refresh log
  * as the running pipeline writes it.
  */
+import { createDataSource } from '@bgs/db';
 import { deadLetterTopic, Headers, Topics, type PersonChangeRecord } from '@bgs/platform';
 import { generateApiKey } from '../../services/ingress/src/api/api-keys';
 import { createPgApiKeyAdminStore } from '../../services/ingress/src/api/store';
@@ -101,12 +102,10 @@ beforeAll(async () => {
 
   const workspaceId = uniqueName('ws');
   const generated = generateApiKey();
-  const record = await createPgApiKeyAdminStore(ingress.pool).createKey({
-    workspaceId,
-    name: tag,
-    prefix: generated.prefix,
-    hash: generated.hash,
-  });
+  const keysDb = await createDataSource(stack.databaseUrl, { poolSize: 1 }).initialize();
+  const record = await createPgApiKeyAdminStore(keysDb)
+    .createKey({ workspaceId, name: tag, prefix: generated.prefix, hash: generated.hash })
+    .finally(() => keysDb.destroy());
   keyIds.push(record.id);
   workspaceKey = generated.key;
   ownCompany = `${tag}-own`;

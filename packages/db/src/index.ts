@@ -21,3 +21,4 @@ export {
 } from './errors';
 export { bigintToNumber, numericToNumber, parseDecimal, parseSafeInteger } from './transformers';
 export * from './values';
+export { DECIMAL_PROPERTIES, type ColumnName, type LeftJoined, type PgRow } from './rows';

@@ -4,6 +4,7 @@
  * left `running` by a crash is called again with the same key, which the provider honours by
  * replying without charging twice.
  */
+import type { PgRow, PipelineOperation } from '@bgs/db';
 import type { Queryable } from './queryable';
 
 export type PaidStage = 'enrich' | 'research';
@@ -28,11 +29,7 @@ export interface PaidOperations {
   runOnce<T>(operation: PaidOperation<T>): Promise<PaidResult<T>>;
 }
 
-interface OperationRow {
-  status: string;
-  output: unknown;
-  cost_usd: string | null;
-}
+type OperationRow = PgRow<PipelineOperation, 'status' | 'output' | 'costUsd'>;
 
 export function createPaidOperations(db: Queryable, now: () => number = Date.now): PaidOperations {
   return {
@@ -54,7 +51,7 @@ export function createPaidOperations(db: Queryable, now: () => number = Date.now
       const started = now();
       try {
         const output = await op.call();
-        const completed = await db.query<{ idempotency_key: string }>(
+        const completed = await db.query<PgRow<PipelineOperation, 'idempotencyKey'>>(
           `UPDATE pipeline_operations
               SET status = 'completed', output = $2, duration_ms = $3, cost_usd = $4,
                   error = NULL, completed_at = now()

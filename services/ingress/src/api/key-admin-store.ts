@@ -1,18 +1,28 @@
-/** API key management for the CLI (create, list, revoke); never reads or returns hashes. */
-import type { Pool } from 'pg';
-import type { ApiKeyScope } from '@bgs/db';
+/**
+ * API key management for the CLI (create, list, revoke) through the ApiKey entity's
+ * repository: a cold path of single rows. Never reads or returns hashes.
+ */
+import type { DataSource, FindOptionsSelect } from 'typeorm';
+import { ApiKey, type ApiKeyScope } from '@bgs/db';
 
-export interface ApiKeyRecord {
-  readonly id: string;
-  readonly scope: ApiKeyScope;
-  /** Null for an operator key. */
-  readonly workspaceId: string | null;
-  readonly name: string;
-  readonly keyPrefix: string;
-  readonly createdAt: Date;
-  readonly lastUsedAt: Date | null;
-  readonly revokedAt: Date | null;
-}
+/** Never keyHash: nothing outside findKeyByHash (key-store.ts) reads it. */
+const RECORD_PROPERTIES = [
+  'id',
+  'scope',
+  'workspaceId',
+  'name',
+  'keyPrefix',
+  'createdAt',
+  'lastUsedAt',
+  'revokedAt',
+] as const satisfies readonly (keyof ApiKey)[];
+
+/** A key as the CLI shows it (`workspaceId` null for an operator key). */
+export type ApiKeyRecord = Readonly<Pick<ApiKey, (typeof RECORD_PROPERTIES)[number]>>;
+
+const RECORD_SELECT: FindOptionsSelect<ApiKey> = Object.fromEntries(
+  RECORD_PROPERTIES.map((property) => [property, true]),
+);
 
 /** Key management for the CLI; never reads or returns hashes. */
 export interface ApiKeyAdminStore {
@@ -38,73 +48,34 @@ export interface ApiKeyAdminStore {
   revokeKey(id: string): Promise<ApiKeyRecord | undefined>;
 }
 
-interface ApiKeyDbRow {
-  id: string;
-  scope: ApiKeyScope;
-  workspace_id: string | null;
-  name: string;
-  key_prefix: string;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-}
-
-/** Never key_hash: nothing outside findKeyByHash (key-store.ts) reads it. */
-const API_KEY_COLUMNS =
-  'id, scope, workspace_id, name, key_prefix, created_at, last_used_at, revoked_at';
-
-const toApiKeyRecord = (row: ApiKeyDbRow): ApiKeyRecord => ({
-  id: row.id,
-  scope: row.scope,
-  workspaceId: row.workspace_id,
-  name: row.name,
-  keyPrefix: row.key_prefix,
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-  revokedAt: row.revoked_at,
-});
-
-export function createPgApiKeyAdminStore(pool: Pick<Pool, 'query'>): ApiKeyAdminStore {
+export function createPgApiKeyAdminStore(db: Pick<DataSource, 'getRepository'>): ApiKeyAdminStore {
+  const keys = db.getRepository(ApiKey);
+  const byId = (id: string) => ({ select: RECORD_SELECT, where: { id } });
+  const insert = async (
+    key: Pick<ApiKey, 'scope' | 'workspaceId' | 'name' | 'keyPrefix' | 'keyHash'>,
+  ): Promise<ApiKeyRecord> => {
+    const { identifiers } = await keys.insert(key);
+    return keys.findOneOrFail(byId(String(identifiers[0]!.id)));
+  };
   return {
-    async createKey({ workspaceId, name, prefix, hash }) {
-      const inserted = await pool.query<ApiKeyDbRow>(
-        `INSERT INTO api_keys (scope, workspace_id, name, key_prefix, key_hash)
-         VALUES ('workspace', $1, $2, $3, $4)
-         RETURNING ${API_KEY_COLUMNS}`,
-        [workspaceId, name, prefix, hash],
-      );
-      return toApiKeyRecord(inserted.rows[0]!);
-    },
+    createKey: ({ workspaceId, name, prefix, hash }) =>
+      insert({ scope: 'workspace', workspaceId, name, keyPrefix: prefix, keyHash: hash }),
 
-    async createOperatorKey({ name, prefix, hash }) {
-      const inserted = await pool.query<ApiKeyDbRow>(
-        `INSERT INTO api_keys (scope, workspace_id, name, key_prefix, key_hash)
-         VALUES ('operator', NULL, $1, $2, $3)
-         RETURNING ${API_KEY_COLUMNS}`,
-        [name, prefix, hash],
-      );
-      return toApiKeyRecord(inserted.rows[0]!);
-    },
+    createOperatorKey: ({ name, prefix, hash }) =>
+      insert({ scope: 'operator', workspaceId: null, name, keyPrefix: prefix, keyHash: hash }),
 
-    async listKeys(filter = {}) {
-      // Operator keys (no workspace) first, then by workspace.
-      const found = await pool.query<ApiKeyDbRow>(
-        `SELECT ${API_KEY_COLUMNS} FROM api_keys
-         WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR scope = $2)
-         ORDER BY workspace_id NULLS FIRST, created_at, id`,
-        [filter.workspaceId ?? null, filter.scope ?? null],
-      );
-      return found.rows.map(toApiKeyRecord);
-    },
+    listKeys: (filter = {}) =>
+      keys.find({
+        select: RECORD_SELECT,
+        where: { workspaceId: filter.workspaceId, scope: filter.scope },
+        // Operator keys (no workspace) first, then by workspace.
+        order: { workspaceId: { direction: 'ASC', nulls: 'FIRST' }, createdAt: 'ASC', id: 'ASC' },
+      }),
 
     async revokeKey(id) {
-      const revoked = await pool.query<ApiKeyDbRow>(
-        `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
-         WHERE id = $1
-         RETURNING ${API_KEY_COLUMNS}`,
-        [id],
-      );
-      return revoked.rows[0] ? toApiKeyRecord(revoked.rows[0]) : undefined;
+      // The first revocation time is kept.
+      await keys.update({ id }, { revokedAt: () => 'COALESCE(revoked_at, now())' });
+      return (await keys.findOne(byId(id))) ?? undefined;
     },
   };
 }

@@ -3,6 +3,7 @@
  * and its refresh history. Each answer comes from one snapshot where it matters (one statement).
  */
 import type { Pool } from 'pg';
+import type { BuyerGroup, BuyerGroupRefreshLog, Company, PgRow } from '@bgs/db';
 import {
   REFRESH_REQUEST_COLUMNS,
   toRefreshRequest,
@@ -85,12 +86,25 @@ const toNumberOrNull = (value: string | null): number | null =>
   value === null ? null : Number(value);
 
 async function companyWorkspace(pool: Queryable, companyId: string): Promise<string | undefined> {
-  const found = await pool.query<{ workspace_id: string }>(
+  const found = await pool.query<PgRow<Company, 'workspaceId'>>(
     `SELECT workspace_id FROM companies WHERE id = $1`,
     [companyId],
   );
   return found.rows[0]?.workspace_id;
 }
+
+/** The group's columns (bigint and numeric cast to text), its members aggregated as JSON. */
+type GroupDbRow = PgRow<
+  BuyerGroup,
+  | 'companyId'
+  | 'workspaceId'
+  | 'generation'
+  | 'level'
+  | 'confidence'
+  | 'cohesion'
+  | 'status'
+  | 'computedAt'
+> & { readonly members: BuyerGroupMemberView[] };
 
 async function latestBuyerGroup(
   pool: Queryable,
@@ -98,17 +112,7 @@ async function latestBuyerGroup(
   companyId: string,
 ): Promise<BuyerGroupView | undefined> {
   // One statement, so the group and its members come from the same snapshot.
-  const found = await pool.query<{
-    company_id: string;
-    workspace_id: string;
-    generation: string;
-    level: string;
-    confidence: string | null;
-    cohesion: string | null;
-    status: string;
-    computed_at: Date;
-    members: BuyerGroupMemberView[];
-  }>(
+  const found = await pool.query<GroupDbRow>(
     `SELECT bg.company_id, bg.workspace_id, bg.generation::text AS generation, bg.level,
               bg.confidence::text AS confidence, bg.cohesion::text AS cohesion, bg.status,
               bg.computed_at,
@@ -147,18 +151,19 @@ async function latestBuyerGroup(
   };
 }
 
-interface RefreshLogDbRow {
-  id: string;
-  generation: string;
-  reason: string;
-  triggered_by: string | null;
-  status: string;
-  started_at: Date;
-  completed_at: Date | null;
-  changes: unknown;
-  error: string | null;
-  trace_id: string | null;
-}
+type RefreshLogDbRow = PgRow<
+  BuyerGroupRefreshLog,
+  | 'id'
+  | 'generation'
+  | 'reason'
+  | 'triggeredBy'
+  | 'status'
+  | 'startedAt'
+  | 'completedAt'
+  | 'changes'
+  | 'error'
+  | 'traceId'
+>;
 
 const toRefreshLogEntry = (row: RefreshLogDbRow): RefreshLogEntry => ({
   id: row.id,

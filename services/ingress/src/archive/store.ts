@@ -4,7 +4,7 @@
  * allowed headers, until the retention removes them). Parameterised statements only.
  */
 import type { Pool } from 'pg';
-import type { ClaimStatus } from '@bgs/db';
+import type { ClaimStatus, LeftJoined, PgRow, WebhookDelivery, WebhookEvent } from '@bgs/db';
 
 export type Queryable = Pick<Pool, 'query'>;
 
@@ -58,25 +58,16 @@ const filterValues = (filter: DeliveryFilter): unknown[] => [
   filter.until ?? null,
 ];
 
-interface SummaryRow {
-  id: string;
-  source: string;
-  event_id: string;
-  event_type: string;
-  status: ClaimStatus;
-  company_id: string | null;
-  received_at: Date;
-  processed_at: Date | null;
-  body_bytes: number | null;
-  stored_bytes: number | null;
-  replay_of: string | null;
-}
+/** The `webhook_events` row and, LEFT JOINed, what the archive still holds of it. */
+type SummaryRow = PgRow<
+  WebhookEvent,
+  'id' | 'source' | 'eventId' | 'eventType' | 'status' | 'companyId' | 'receivedAt' | 'processedAt'
+> &
+  LeftJoined<PgRow<WebhookDelivery, 'bodyBytes' | 'replayOf'> & { readonly stored_bytes: number }>;
 
-interface DeliveryRow extends SummaryRow {
-  signature_scheme: string;
-  headers: Record<string, string> | null;
-  body: Buffer | null;
-}
+type DeliveryRow = SummaryRow &
+  PgRow<WebhookEvent, 'signatureScheme'> &
+  LeftJoined<PgRow<WebhookDelivery, 'headers' | 'body'>>;
 
 const toSummary = (row: SummaryRow): DeliverySummary => ({
   id: row.id,

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { databaseUrlField, z, type Env } from '@bgs/platform';
 import { generateApiKey } from '../api/api-keys';
 import { createPgApiKeyAdminStore, type ApiKeyAdminStore, type ApiKeyRecord } from '../api/store';
-import { runAsProgram, runDatabaseCli, UsageError, type CliIo } from './run';
+import { dataSource, runAsProgram, runDatabaseCli, UsageError, type CliIo } from './run';
 
 export const USAGE = [
   'usage: api-keys create --workspace <id> --name <name> [--json]',
@@ -228,8 +228,8 @@ export function main(argv: readonly string[], io: CliIo, env: Env = process.env)
       usage: USAGE,
       parse: parseCommand,
       config: cliConfigSchema,
-      poolSize: 1,
-      run: (command: DatabaseCommand, pool) => run(command, createPgApiKeyAdminStore(pool), io),
+      open: dataSource(1),
+      run: (command: DatabaseCommand, db) => run(command, createPgApiKeyAdminStore(db), io),
       kindOf: (command) => command.kind,
     },
     argv,

@@ -32,7 +32,7 @@ import { createPgObservationStore } from '../webhooks/observations';
 import { createPersonChangePublisher } from '../webhooks/publish';
 import { createIngressProducer } from '../wiring';
 import { parseDeliveriesArgs, USAGE, type DeliveriesCommand } from './deliveries-args';
-import { runAsProgram, runDatabaseCli, type CliIo } from './run';
+import { pgPool, runAsProgram, runDatabaseCli, type CliIo } from './run';
 
 const cliConfigSchema = configSchema.pick({
   DATABASE_URL: true,
@@ -57,7 +57,7 @@ export function main(argv: readonly string[], io: CliIo, env: Env = process.env)
       usage: USAGE,
       parse: parseDeliveriesArgs,
       config: cliConfigSchema,
-      poolSize: 2,
+      open: pgPool(2),
       run: (command: Exclude<DeliveriesCommand, { kind: 'help' }>, pool, config) =>
         command.kind === 'list' || command.kind === 'show'
           ? read(command, pool, io)

@@ -1,10 +1,12 @@
 /**
  * The frame the operator CLIs share (api-keys, deliveries): a usage error exits 2 with the
  * usage, `help` prints it, a bad setting exits 1, and the command runs against one small
- * Postgres pool that is always closed; a database failure is described, never thrown.
+ * database handle (a pg Pool, or a TypeORM DataSource for entity code) that is always closed;
+ * a database failure is described, never thrown.
  */
 import { Pool } from 'pg';
-import { describeDbError } from '@bgs/db';
+import type { DataSource } from 'typeorm';
+import { createDataSource, describeDbError } from '@bgs/db';
 import { ConfigError, loadConfig, type Env, type z } from '@bgs/platform';
 
 /** Where a CLI writes: stdout and stderr in production, arrays in tests. */
@@ -16,22 +18,60 @@ export interface CliIo {
 /** A command line that cannot be run: exit code 2, with the usage. */
 export class UsageError extends Error {}
 
-export interface DatabaseCli<C, S extends z.ZodType<{ DATABASE_URL: string }>> {
+/** A database handle a command runs against, and how to close it. */
+export interface OpenDatabase<D> {
+  readonly db: D;
+  close(): Promise<void>;
+}
+
+/** Opens the handle for the CLI named `name` on the database at `url`. */
+export type DatabaseOpener<D> = (url: string, name: string) => Promise<OpenDatabase<D>>;
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** A pg Pool of `size` connections; it connects on the first query. */
+export const pgPool =
+  (size: number): DatabaseOpener<Pool> =>
+  async (url, name) => {
+    const pool = new Pool({
+      connectionString: url,
+      max: size,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: `ingress-${name}`,
+    });
+    pool.on('error', () => undefined); // an idle client's error surfaces on the next query
+    return { db: pool, close: () => pool.end() };
+  };
+
+/** A DataSource with the entities (packages/db) of `size` connections; it connects now. */
+export const dataSource =
+  (size: number): DatabaseOpener<DataSource> =>
+  async (url, name) => {
+    const source = createDataSource(url, {
+      applicationName: `ingress-${name}`,
+      poolSize: size,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    });
+    await source.initialize();
+    return { db: source, close: () => source.destroy() };
+  };
+
+export interface DatabaseCli<C, S extends z.ZodType<{ DATABASE_URL: string }>, D> {
   /** The program's name, first on every error line. */
   readonly name: string;
   readonly usage: string;
   /** Throws UsageError for a command line that cannot be run. */
   readonly parse: (argv: readonly string[]) => C | { readonly kind: 'help' };
   readonly config: S;
-  readonly poolSize: number;
-  readonly run: (command: C, pool: Pool, config: z.output<S>) => Promise<number>;
+  readonly open: DatabaseOpener<D>;
+  readonly run: (command: C, db: D, config: z.output<S>) => Promise<number>;
   /** The command's name in a failure line. */
   readonly kindOf: (command: C) => string;
 }
 
 /** Runs the CLI and returns its exit code; never throws for a usage, setting or database error. */
-export async function runDatabaseCli<C, S extends z.ZodType<{ DATABASE_URL: string }>>(
-  cli: DatabaseCli<C, S>,
+export async function runDatabaseCli<C, S extends z.ZodType<{ DATABASE_URL: string }>, D>(
+  cli: DatabaseCli<C, S, D>,
   argv: readonly string[],
   io: CliIo,
   env: Env,
@@ -56,22 +96,17 @@ export async function runDatabaseCli<C, S extends z.ZodType<{ DATABASE_URL: stri
     io.err(`${cli.name}: ${error instanceof ConfigError ? error.message : String(error)}`);
     return 1;
   }
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
-    max: cli.poolSize,
-    connectionTimeoutMillis: 5_000,
-    application_name: `ingress-${cli.name}`,
-  });
-  pool.on('error', () => undefined); // an idle client's error surfaces on the next query
+  let opened: OpenDatabase<D> | undefined;
   try {
-    return await cli.run(command, pool, config);
+    opened = await cli.open(config.DATABASE_URL, cli.name);
+    return await cli.run(command, opened.db, config);
   } catch (error) {
     io.err(
       `${cli.name} ${cli.kindOf(command)} failed: ${describeDbError(error, config.DATABASE_URL)}`,
     );
     return 1;
   } finally {
-    await pool.end().catch(() => undefined);
+    await opened?.close().catch(() => undefined);
   }
 }
 

@@ -14,6 +14,7 @@
  * a failed statement fails every request in it, each answering 503 as before.
  */
 import type { Pool } from 'pg';
+import type { ClaimStatus, PgRow, WebhookEvent } from '@bgs/db';
 import { createCoalescingBatcher } from '@bgs/platform';
 import { expiredClaimSql, WEBHOOK_CLAIMS, type ClaimRowResult } from '../claims/protocol';
 import { createClaimRows } from '../claims/store';
@@ -26,7 +27,7 @@ export interface ClaimStore {
   markEnqueued(id: string): Promise<void>;
   /** Gives the id up after a failed publish, so the provider's retry can claim it. */
   release(id: string): Promise<void>;
-  status(source: string, eventId: string): Promise<'claimed' | 'enqueued' | undefined>;
+  status(source: string, eventId: string): Promise<ClaimStatus | undefined>;
 }
 
 export interface PgClaimStoreOptions {
@@ -78,11 +79,12 @@ LEFT JOIN taken_over took ON took.source = i.source AND took.event_id = i.event_
 LEFT JOIN webhook_events previous ON previous.source = i.source AND previous.event_id = i.event_id
 ORDER BY i.ord`;
 
+/** What the claim statement answers per input row: computed columns, not a table's row. */
 interface ClaimRow {
   id: string | null;
   inserted: boolean;
   taken_over: boolean;
-  previous_status: 'claimed' | 'enqueued' | null;
+  previous_status: ClaimStatus | null;
 }
 
 export function createPgClaimStore(
@@ -132,7 +134,7 @@ export function createPgClaimStore(
     release: claimRows.release,
 
     async status(source, eventId) {
-      const found = await pool.query<{ status: 'claimed' | 'enqueued' }>(
+      const found = await pool.query<PgRow<WebhookEvent, 'status'>>(
         `SELECT status FROM webhook_events WHERE source = $1 AND event_id = $2`,
         [source, eventId],
       );

@@ -4,6 +4,7 @@
  * independent of each other, so the discover step runs them side by side and starts the
  * cooldown claims (which need only the companies' policies) while the people are still read.
  */
+import type { LeftJoined, PersonObservation, PgRow, WorkspaceSettings } from '@bgs/db';
 import { DEFAULT_LEVEL_COSTS_USD, parseEnrichmentLevel, resolveLevelCosts } from '@bgs/domain';
 import {
   companyFromRow,
@@ -12,7 +13,6 @@ import {
   type Company,
   type EnrichmentLevel,
   type Observation,
-  type ObservedField,
   type PeopleRow,
   type Person,
   type WorkspaceTarget,
@@ -64,14 +64,17 @@ export interface Queryable {
   query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }
 
-type CompanyRow = CompaniesRow & {
-  product_category: string | null;
-  target_departments: string[] | null;
-  change_level: string | null;
-  cooldown_seconds: number | null;
-  level_costs_usd: Record<string, unknown> | null;
-  in_paid_window: boolean;
-};
+/**
+ * The upstream row as the domain reads it (as Debezium's image has it), its workspace's
+ * settings (LEFT JOIN: null for a workspace without a row) and whether a paid window is open.
+ */
+type CompanyRow = CompaniesRow &
+  LeftJoined<
+    PgRow<
+      WorkspaceSettings,
+      'productCategory' | 'targetDepartments' | 'changeLevel' | 'cooldownSeconds' | 'levelCostsUsd'
+    >
+  > & { readonly in_paid_window: boolean };
 
 /**
  * `updated_at` as the ISO text the domain's rows hold (what `Date#toISOString` writes), made by
@@ -132,15 +135,13 @@ const ROSTER_PEOPLE = `
     FROM person_observations m JOIN people p ON p.id = m.person_id ${OBSERVATIONS_OF_P}
    WHERE m.field = 'company' AND m.value = ANY($1) AND p.company_id <> ALL($1)`;
 
-type RosterPersonRow = PeopleRow & {
-  field: ObservedField | null;
-  value: string | null;
-  source: string | null;
-  event_id: string | null;
-  observed_at: number | null;
-  received_at: number | null;
-  upstream_changed_at: number | null;
-};
+/** Times as epoch ms (`epochMs`), not the entities' Dates. */
+type RosterPersonRow = PeopleRow &
+  LeftJoined<PgRow<PersonObservation, 'field' | 'value' | 'source' | 'eventId'>> & {
+    readonly observed_at: number | null;
+    readonly received_at: number | null;
+    readonly upstream_changed_at: number | null;
+  };
 
 interface RosterEntry {
   readonly person: Person;

@@ -11,6 +11,7 @@
  */
 import { stageCosts, resolveLevelCosts, type MemberDiff } from '@bgs/domain';
 import type { BuyerGroupWorkRecord } from '@bgs/platform';
+import type { BuyerGroupRefreshLog, PgRow } from '@bgs/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   clamp10,
@@ -96,11 +97,10 @@ async function logSkipped(
   }));
 }
 
-interface LogRow {
-  company_id: string;
-  changes: { previousGeneration: number | null; diff: MemberDiff } | null;
-  completed_at: Date | null;
-}
+/** A saved generation's log; `changes` as saveFresh wrote it (jsonb: the entity says unknown). */
+type LogRow = PgRow<BuyerGroupRefreshLog, 'companyId' | 'completedAt'> & {
+  readonly changes: { previousGeneration: number | null; diff: MemberDiff } | null;
+};
 
 /** A redelivered generation: what its first save recorded, to publish again. */
 async function readSaved(

@@ -4,6 +4,7 @@ import {
   membersToWrite,
   planSaves,
   withoutSavedOrigins,
+  type SavedMemberRow,
   type SaveRequest,
 } from './save-plan';
 
@@ -101,9 +102,15 @@ describe('diffsAgainstSaved', () => {
         request('co-2', 2, [['p-9', 'blocker']]),
       ],
       [
-        { company_id: 'co-1', person_id: 'p-1', role: 'influencer', score: 5, rationale: null },
-        { company_id: 'co-1', person_id: 'p-2', role: 'end_user', score: 5, rationale: null },
-        { company_id: 'co-2', person_id: 'p-9', role: 'blocker', score: 5, rationale: null },
+        {
+          company_id: 'co-1',
+          person_id: 'p-1',
+          role: 'influencer',
+          score: '5.00',
+          rationale: null,
+        },
+        { company_id: 'co-1', person_id: 'p-2', role: 'end_user', score: '5.00', rationale: null },
+        { company_id: 'co-2', person_id: 'p-9', role: 'blocker', score: '5.00', rationale: null },
       ],
     );
     const co1 = diffs.get('co-1');
@@ -139,7 +146,7 @@ describe('membersToWrite', () => {
     traceId: null,
     work: { companyId: 'co-1', generation: 9, members } as unknown as BuyerGroupWorkRecord,
   });
-  const saved = (personId: string, over: Record<string, unknown> = {}) => ({
+  const saved = (personId: string, over: Partial<SavedMemberRow> = {}): SavedMemberRow => ({
     company_id: 'co-1',
     person_id: personId,
     role: 'champion',

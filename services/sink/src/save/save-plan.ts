@@ -3,6 +3,7 @@
  * is saved, which were saved already (a redelivery), which are stale, and the member diff of
  * each new save. The store runs a fixed number of statements per batch around them.
  */
+import type { BuyerGroupMember, PgRow } from '@bgs/db';
 import { diffMembers, type MemberDiff } from '@bgs/domain';
 import type { BuyerGroupWorkRecord } from '@bgs/platform';
 
@@ -83,14 +84,11 @@ export function withoutSavedOrigins(request: SaveRequest, saved: number): SaveRe
   };
 }
 
-export interface SavedMemberRow {
-  readonly company_id: string;
-  readonly person_id: string;
-  readonly role: string;
-  /** numeric: pg returns it as a string. */
-  readonly score: string | number;
-  readonly rationale: string | null;
-}
+/** A saved member as the store reads it (`score`, numeric, as the string pg returns). */
+export type SavedMemberRow = PgRow<
+  BuyerGroupMember,
+  'companyId' | 'personId' | 'role' | 'score' | 'rationale'
+>;
 
 type WorkMember = BuyerGroupWorkRecord['members'][number];
 
