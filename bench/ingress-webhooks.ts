@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import type { Admin, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import {
@@ -27,6 +28,7 @@ import {
   createLogger,
   createSchemaCodec,
   openPostgresPool,
+  type PostgresPoolResource,
   Registry,
   Topics,
 } from '@bgs/platform';
@@ -34,6 +36,17 @@ import { verifyStandardWebhook } from '../services/ingress/src/webhooks/signatur
 import { parseSources, SourceRegistry } from '../services/ingress/src/webhooks/sources';
 import { SETTING_DEFAULTS } from '../services/ingress/src/config';
 import { createIngressProducer, wireIngress } from '../services/ingress/src/wiring';
+import {
+  benchOptions,
+  commandLine,
+  histogramLine,
+  landedVerdict,
+  ratioLine,
+  reusedWarnings,
+  table,
+  type BenchOptions,
+  type DriveResult,
+} from './src/ingress-webhooks/report';
 import { endOffsets, headerText, readRange, type PartitionOffsets } from './src/kafka/topic-range';
 
 const print = (line = ''): void => {
@@ -53,22 +66,6 @@ interface DriveJob {
   readonly requestsFile: string;
   readonly connections: number;
   readonly title: string;
-}
-
-interface DriveResult {
-  readonly title: string;
-  readonly sent: number;
-  readonly durationS: number;
-  readonly perSecondMean: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly ok2xx: number;
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly statuses: Record<string, number>;
-  /** Requests autocannon asked for beyond the prepared ones (each would repeat an event id). */
-  readonly reused: number;
 }
 
 async function drive(job: DriveJob): Promise<DriveResult> {
@@ -224,7 +221,7 @@ function prepare(secret: string, count: number, tag: string): PreparedRequest[] 
 // Counting what the bench source put on person-changes, with an independent consumer
 
 async function countRecords(
-  kafka: ReturnType<typeof createKafka>,
+  kafka: Kafka,
   source: string,
   range: { readonly from: PartitionOffsets; readonly to: PartitionOffsets },
   timeoutMs: number,
@@ -258,69 +255,21 @@ async function histogramMean(
 }
 
 // ---------------------------------------------------------------------------------------------
+// The run
 
-function option(args: readonly string[], name: string, fallback: number): number {
-  const index = args.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer`);
-  return value;
+/** The ingress under test, as main.ts wires it, and the baseline beside it. */
+interface Servers {
+  readonly postgres: PostgresPoolResource<Pool>;
+  /** The bench's own reads of the topic; the ingress under test has its producer's client. */
+  readonly kafka: Kafka;
+  readonly producer: ReturnType<typeof createIngressProducer>;
+  readonly registry: Registry;
+  readonly ingress: http.Server;
+  readonly baseline: http.Server;
 }
 
-const fixed = (value: number, digits = 0): string => value.toFixed(digits);
-
-function table(rows: readonly DriveResult[]): string[] {
-  const header = [
-    'target',
-    'requests',
-    'req/s (run)',
-    'req/s (autocannon mean)',
-    'p50 ms',
-    'p99 ms',
-    '2xx',
-    'non-2xx',
-    'errors',
-    'statuses',
-  ];
-  const body = rows.map((row) => [
-    row.title,
-    String(row.sent),
-    fixed(row.sent / row.durationS),
-    fixed(row.perSecondMean),
-    fixed(row.p50, 1),
-    fixed(row.p99, 1),
-    String(row.ok2xx),
-    String(row.non2xx),
-    String(row.errors),
-    Object.entries(row.statuses)
-      .map(([status, count]) => `${status}:${count}`)
-      .join(' '),
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)),
-  );
-  const format = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...body.map(format)];
-}
-
-async function main(args: readonly string[]): Promise<number> {
-  const requests = option(args, 'requests', 20_000);
-  const connections = option(args, 'connections', 50);
-  const warmup = option(args, 'warmup', 1_000);
-  print(
-    `$ npx tsc -p bench/tsconfig.ingress-webhooks.json && node bench/dist/ingress-webhooks/bench/ingress-webhooks.js --requests ${requests} --connections ${connections} --warmup ${warmup}`,
-  );
-  print(`node ${process.version}, ${new Date().toISOString()}`);
-
-  const tag = randomBytes(4).toString('hex');
-  const source = `bench-${tag}`;
-  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+async function startServers(source: string, secret: string): Promise<Servers> {
   const logger = createLogger({ service: 'ingress-bench', level: 'error' });
-
   // The ingress, as main.ts wires it.
   const sources = new SourceRegistry(
     parseSources(
@@ -342,7 +291,6 @@ async function main(args: readonly string[]): Promise<number> {
     config: { DATABASE_URL: STACK.databaseUrl },
     logger,
   });
-  // The bench's own reads of the topic; the ingress under test has its producer's client.
   const kafka = createKafka({ brokers: STACK.kafkaBrokers, clientId: 'ingress-bench', logger });
   const producer = createIngressProducer({
     brokers: STACK.kafkaBrokers,
@@ -364,88 +312,122 @@ async function main(args: readonly string[]): Promise<number> {
   );
   const ingress = await listen(app);
   const baseline = await listen(baselineHandler(secret));
+  return { postgres, kafka, producer, registry, ingress, baseline };
+}
 
-  const workdir = mkdtempSync(path.join(tmpdir(), 'bgs-bench-'));
+/** The warm-up's and the run's requests, each in a file the load generator reads. */
+function writeRequests(
+  workdir: string,
+  secret: string,
+  tag: string,
+  options: BenchOptions,
+): { readonly warmFile: string; readonly mainFile: string } {
   const file = (name: string, prepared: PreparedRequest[]) => {
     const target = path.join(workdir, `${name}.json`);
     writeFileSync(target, JSON.stringify(prepared));
     return target;
   };
-  const warmFile = file('warmup', prepare(secret, warmup, `${tag}-w`));
-  const mainFile = file('main', prepare(secret, requests, `${tag}-m`));
-  print(`prepared ${warmup} + ${requests} signed requests for source ${source}`);
+  return {
+    warmFile: file('warmup', prepare(secret, options.warmup, `${tag}-w`)),
+    mainFile: file('main', prepare(secret, options.requests, `${tag}-m`)),
+  };
+}
 
-  const admin = kafka.admin();
-  await admin.connect();
-  const from = await endOffsets(admin, Topics.personChanges);
+/** Baseline first, then the ingress; each warmed up with its own distinct requests. */
+async function driveBoth(
+  servers: Servers,
+  source: string,
+  files: { readonly warmFile: string; readonly mainFile: string },
+  connections: number,
+): Promise<{ base: DriveResult; ingressWarm: DriveResult; measured: DriveResult }> {
   const job = (title: string, server: http.Server, requestsFile: string): DriveJob => ({
     title,
     url: `http://127.0.0.1:${portOf(server)}/webhooks/${source}`,
     requestsFile,
     connections,
   });
+  const { baseline, ingress } = servers;
+  await driveInChild(job('baseline warm-up', baseline, files.warmFile));
+  const base = await driveInChild(job('baseline (verify + 202)', baseline, files.mainFile));
+  const ingressWarm = await driveInChild(job('ingress warm-up', ingress, files.warmFile));
+  const measured = await driveInChild(job('ingress (POST /webhooks)', ingress, files.mainFile));
+  return { base, ingressWarm, measured };
+}
 
-  let exitCode = 0;
+/** What landed: the bench source's records on the topic and its webhook_events rows. */
+async function countLanded(
+  servers: Servers,
+  admin: Admin,
+  source: string,
+  from: PartitionOffsets,
+): Promise<{ records: number; rowCounts: Record<string, number> }> {
+  const to = await endOffsets(admin, Topics.personChanges);
+  const records = await countRecords(servers.kafka, source, { from, to }, 60_000);
+  const { rows } = await servers.postgres.pool.query<{ status: string; count: string }>(
+    `SELECT status, count(*) FROM webhook_events WHERE source = $1 GROUP BY status`,
+    [source],
+  );
+  return {
+    records,
+    rowCounts: Object.fromEntries(rows.map((row) => [row.status, Number(row.count)])),
+  };
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const options = benchOptions(args);
+  print(commandLine(options));
+  print(`node ${process.version}, ${new Date().toISOString()}`);
+
+  const tag = randomBytes(4).toString('hex');
+  const source = `bench-${tag}`;
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const servers = await startServers(source, secret);
+
+  const workdir = mkdtempSync(path.join(tmpdir(), 'bgs-bench-'));
+  const files = writeRequests(workdir, secret, tag, options);
+  print(`prepared ${options.warmup} + ${options.requests} signed requests for source ${source}`);
+
+  const admin = servers.kafka.admin();
+  await admin.connect();
+  const from = await endOffsets(admin, Topics.personChanges);
+
   try {
-    // Baseline first, then the ingress; each warmed up with its own distinct requests.
-    await driveInChild(job('baseline warm-up', baseline, warmFile));
-    const base = await driveInChild(job('baseline (verify + 202)', baseline, mainFile));
-    const ingressWarm = await driveInChild(job('ingress warm-up', ingress, warmFile));
-    const measured = await driveInChild(job('ingress (POST /webhooks)', ingress, mainFile));
-
+    const { base, ingressWarm, measured } = await driveBoth(
+      servers,
+      source,
+      files,
+      options.connections,
+    );
     print();
     for (const line of table([base, measured])) print(line);
     print();
-    const runRate = (row: DriveResult) => row.sent / row.durationS;
-    print(
-      `ratio ingress/baseline: ${(runRate(measured) / runRate(base)).toFixed(3)} (req/s over the run), ` +
-        `p50 ${(measured.p50 / Math.max(base.p50, 0.001)).toFixed(1)}x, p99 ${(measured.p99 / Math.max(base.p99, 0.001)).toFixed(1)}x`,
-    );
-    for (const row of [base, measured, ingressWarm]) {
-      if (row.reused > 0)
-        print(`WARNING: ${row.title} reused ${row.reused} requests (repeated event ids)`);
-    }
+    print(ratioLine(base, measured));
+    for (const line of reusedWarnings([base, measured, ingressWarm])) print(line);
 
     // Where the ingress's time goes, from its own histograms (warm-up and run together).
-    const produce = await histogramMean(registry, 'ingress_kafka_produce_duration_seconds');
-    const handled = await histogramMean(registry, 'ingress_http_request_duration_seconds');
     print(
-      `ingress histograms: Kafka acknowledgement mean ${fixed(produce.mean * 1000, 1)} ms over ${produce.count} sends; ` +
-        `request mean ${fixed(handled.mean * 1000, 1)} ms over ${handled.count}`,
+      histogramLine(
+        await histogramMean(servers.registry, 'ingress_kafka_produce_duration_seconds'),
+        await histogramMean(servers.registry, 'ingress_http_request_duration_seconds'),
+      ),
     );
 
     // What landed: every 2xx (warm-up included) is one record of this source, and nothing else.
     const accepted = ingressWarm.ok2xx + measured.ok2xx;
-    const to = await endOffsets(admin, Topics.personChanges);
-    const records = await countRecords(kafka, source, { from, to }, 60_000);
-    const { rows } = await postgres.pool.query<{ status: string; count: string }>(
-      `SELECT status, count(*) FROM webhook_events WHERE source = $1 GROUP BY status`,
-      [source],
-    );
-    const rowCounts = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-    print(
-      `accepted 2xx (warm-up + run): ${accepted}; records on ${Topics.personChanges} from ${source}: ${records}; ` +
-        `webhook_events rows: ${JSON.stringify(rowCounts)}`,
-    );
-    if (records !== accepted) {
-      print(
-        `MISMATCH: ${accepted} accepted (2xx) but ${records} records on ${Topics.personChanges}`,
-      );
-      exitCode = 1;
-    } else {
-      print('OK: accepted 2xx == records');
-    }
+    const landed = await countLanded(servers, admin, source, from);
+    const verdict = landedVerdict({ source, topic: Topics.personChanges, accepted, ...landed });
+    for (const line of verdict.lines) print(line);
+    return verdict.exitCode;
   } finally {
     // The audit rows of a benchmark are noise; the records age out with the topic's retention.
-    await postgres.pool.query(`DELETE FROM webhook_events WHERE source = $1`, [source]);
-    await close(ingress);
-    await close(baseline);
-    await producer.disconnect();
+    await servers.postgres.pool.query(`DELETE FROM webhook_events WHERE source = $1`, [source]);
+    await close(servers.ingress);
+    await close(servers.baseline);
+    await servers.producer.disconnect();
     await admin.disconnect();
-    await postgres.stop();
+    await servers.postgres.stop();
     rmSync(workdir, { recursive: true, force: true });
   }
-  return exitCode;
 }
 
 const args = process.argv.slice(2);

@@ -16,13 +16,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuTicksOf, groupRssKb, parseChildren, parseProcStat, parseProcStatus } from './procfs';
 import type { ProcMemory } from './procfs';
+import type { ProcessTarget } from './stack-processes';
 
 export { stackProcesses } from './stack-processes';
 
-export interface ProcessTarget {
-  readonly name: string;
-  readonly pid: number;
-}
+export type { ProcessTarget } from './stack-processes';
 
 export interface ProcessUsage {
   readonly name: string;

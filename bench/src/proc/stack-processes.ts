@@ -5,7 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parsePidFile } from './procfs';
-import type { ProcessTarget } from './sampler';
+
+/** A process to sample: its name in the report and its pid. */
+export interface ProcessTarget {
+  readonly name: string;
+  readonly pid: number;
+}
 
 /** The stack's parts in its start order; other PID files (the bench's own) come after, by name. */
 export const STACK_PARTS = [

@@ -58,6 +58,79 @@ const rateDomain = (rates: readonly number[]): { domain?: [number, number] } => 
     : { domain: [lowest / 1.15, highest * 1.15] };
 };
 
+/** How a row is drawn: rate on x, freshness on y, a colour per system, a dash per percentile. */
+function lineEncoding(rates: readonly number[]): object {
+  return {
+    x: {
+      field: 'offeredRate',
+      type: 'quantitative',
+      title: 'offered rate (changes/s)',
+      // Fitted to the rates run, with a little room, not rounded to the next power of 10.
+      scale: { type: 'log', nice: false, ...rateDomain(rates) },
+      axis: { values: rates, format: ',d', grid: true },
+    },
+    y: {
+      field: 'ms',
+      type: 'quantitative',
+      title: 'freshness (ms)',
+      scale: { type: 'log' },
+      axis: { format: ',~r', grid: true },
+    },
+    color: {
+      field: 'system',
+      type: 'nominal',
+      title: 'system',
+      scale: {
+        domain: [SYSTEM_LABELS.ours, SYSTEM_LABELS.baseline],
+        range: ['#1f77b4', '#e45756'],
+      },
+    },
+    strokeDash: {
+      field: 'percentile',
+      type: 'nominal',
+      title: 'percentile',
+      scale: {
+        domain: ['p50', 'p99'],
+        range: [
+          [1, 0],
+          [6, 4],
+        ],
+      },
+    },
+    shape: {
+      field: 'percentile',
+      type: 'nominal',
+      title: 'percentile',
+      scale: { domain: ['p50', 'p99'], range: ['circle', 'square'] },
+    },
+    tooltip: [
+      { field: 'system' },
+      { field: 'percentile' },
+      { field: 'offeredRate', title: 'offered rate' },
+      { field: 'ms', title: 'freshness (ms)' },
+    ],
+  };
+}
+
+/** The p99 target as a dashed rule across the chart, labelled at its left end. */
+const targetLayer = (): object => ({
+  data: { values: [{ ms: TARGET_P99_MS, label: 'p99 target 1 s' }] },
+  layer: [
+    {
+      mark: { type: 'rule', color: '#888', strokeDash: [2, 2] },
+      encoding: { y: { field: 'ms', type: 'quantitative' } },
+    },
+    {
+      mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#666' },
+      encoding: {
+        y: { field: 'ms', type: 'quantitative' },
+        x: { value: 0 },
+        text: { field: 'label' },
+      },
+    },
+  ],
+});
+
 /** A vega-lite spec of the chart. Pure. */
 export function freshnessChartSpec(points: readonly ChartPoint[]): object {
   const rows = chartRows(points);
@@ -75,74 +148,9 @@ export function freshnessChartSpec(points: readonly ChartPoint[]): object {
       {
         data: { values: rows },
         mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 },
-        encoding: {
-          x: {
-            field: 'offeredRate',
-            type: 'quantitative',
-            title: 'offered rate (changes/s)',
-            // Fitted to the rates run, with a little room, not rounded to the next power of 10.
-            scale: { type: 'log', nice: false, ...rateDomain(rates) },
-            axis: { values: rates, format: ',d', grid: true },
-          },
-          y: {
-            field: 'ms',
-            type: 'quantitative',
-            title: 'freshness (ms)',
-            scale: { type: 'log' },
-            axis: { format: ',~r', grid: true },
-          },
-          color: {
-            field: 'system',
-            type: 'nominal',
-            title: 'system',
-            scale: {
-              domain: [SYSTEM_LABELS.ours, SYSTEM_LABELS.baseline],
-              range: ['#1f77b4', '#e45756'],
-            },
-          },
-          strokeDash: {
-            field: 'percentile',
-            type: 'nominal',
-            title: 'percentile',
-            scale: {
-              domain: ['p50', 'p99'],
-              range: [
-                [1, 0],
-                [6, 4],
-              ],
-            },
-          },
-          shape: {
-            field: 'percentile',
-            type: 'nominal',
-            title: 'percentile',
-            scale: { domain: ['p50', 'p99'], range: ['circle', 'square'] },
-          },
-          tooltip: [
-            { field: 'system' },
-            { field: 'percentile' },
-            { field: 'offeredRate', title: 'offered rate' },
-            { field: 'ms', title: 'freshness (ms)' },
-          ],
-        },
+        encoding: lineEncoding(rates),
       },
-      {
-        data: { values: [{ ms: TARGET_P99_MS, label: 'p99 target 1 s' }] },
-        layer: [
-          {
-            mark: { type: 'rule', color: '#888', strokeDash: [2, 2] },
-            encoding: { y: { field: 'ms', type: 'quantitative' } },
-          },
-          {
-            mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#666' },
-            encoding: {
-              y: { field: 'ms', type: 'quantitative' },
-              x: { value: 0 },
-              text: { field: 'label' },
-            },
-          },
-        ],
-      },
+      targetLayer(),
     ],
   };
 }

@@ -10,7 +10,12 @@ export {
   parseDebeziumPeopleEvent,
   type ProviderEvent,
 } from './changes';
-export type { CompaniesRow, PeopleRow } from './debezium-envelope';
+export {
+  companiesRowSchema,
+  peopleRowSchema,
+  type CompaniesRow,
+  type PeopleRow,
+} from './debezium-envelope';
 export { assessSignificance, type Significance, type SignificanceOptions } from './significance';
 export { changeTouches, touchedCompanies, type ChangeTouch } from './fan-out';
 export { DEFAULT_MAX_MEMBERS, discoverBuyerGroup, type DiscoveryInput } from './discovery';

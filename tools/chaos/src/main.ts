@@ -7,34 +7,22 @@
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { createRandom, readWebhookSecret, stackEndpoints } from '@bgs/demo';
+import { createRandom, readWebhookSecret } from '@bgs/demo';
 import { check, formatReport, type CheckReport } from './checker';
+import { badArgsExitCode, chaosExitCode, tally, tallyLine, trafficLine } from './outcome';
 import { parseChaosArgs, type ChaosArgs } from './run/args';
-import { faultPlan } from './run/plan';
-import {
-  CONSUMER_GROUPS,
-  DEAD_LETTER_TOPICS,
-  SERVICE_PORTS,
-  backlog,
-  endOffsets,
-} from './run/pipeline-state';
-import { formatFaultTable, totalViolations } from './run/report';
-import { runFault, type FaultRow } from './run/run-faults';
-import { seedChaosData } from './run/seed';
+import { faultPlan, type Fault } from './run/plan';
+import { CONSUMER_GROUPS, DEAD_LETTER_TOPICS, backlog, endOffsets } from './run/pipeline-state';
+import { formatFaultTable } from './run/report';
+import { runFault, type FaultRow, type FaultRunDeps } from './run/run-faults';
+import { seedChaosData, type SeededPerson } from './run/seed';
 import { createStackControl } from './run/stack-control';
-import { startTraffic, type TrafficStats } from './run/traffic';
+import { startTraffic, type Traffic, type TrafficStats } from './run/traffic';
+import { chaosSettings, WEBHOOK_SOURCE, type ChaosSettings } from './settings';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const servicePorts = (env: NodeJS.ProcessEnv): Record<string, number> =>
-  Object.fromEntries(
-    Object.entries(SERVICE_PORTS).map(([name, port]) => [
-      name,
-      Number(env[`BGS_${name.toUpperCase()}_PORT`] ?? port),
-    ]),
-  );
 
 /** Until every group has read its inputs (bounded): what was accepted has been worked off. */
 async function drained(kafka: Kafka, timeoutMs: number): Promise<boolean> {
@@ -56,6 +44,13 @@ async function drained(kafka: Kafka, timeoutMs: number): Promise<boolean> {
   }
 }
 
+/** Where the dead-letter topics end now: the checker reads only what lands after. */
+async function deadLetterEnds(kafka: Kafka) {
+  const admin = kafka.admin();
+  await admin.connect();
+  return endOffsets(admin, DEAD_LETTER_TOPICS).finally(() => admin.disconnect());
+}
+
 export interface ChaosResult {
   readonly faults: readonly FaultRow[];
   readonly report: CheckReport;
@@ -65,18 +60,61 @@ export interface ChaosResult {
   readonly unrecovered: number;
 }
 
+/** What the faults are run with: the traffic's changes to count, a probe person to send. */
+interface FaultsWiring {
+  readonly settings: ChaosSettings;
+  readonly pool: Pool;
+  readonly traffic: Traffic;
+  readonly probe: SeededPerson;
+  readonly secret: string;
+}
+
+/** The faults one at a time, each until it has recovered (or its recovery timed out). */
+async function runFaults(wiring: FaultsWiring, faults: readonly Fault[]): Promise<FaultRow[]> {
+  const { settings, probe } = wiring;
+  const deps: FaultRunDeps = {
+    control: createStackControl({
+      repoRoot,
+      stackDir: settings.stackDir,
+      providerUrl: settings.providerUrl,
+      log,
+    }),
+    pool: wiring.pool,
+    changes: wiring.traffic.changes,
+    servicePorts: settings.servicePorts,
+    probe: {
+      companyId: probe.companyId,
+      personId: probe.id,
+      ingressUrl: settings.endpoints.ingressUrl,
+      source: WEBHOOK_SOURCE,
+      secret: wiring.secret,
+    },
+    recoveryTimeoutMs: 180_000,
+    log,
+  };
+  const rows: FaultRow[] = [];
+  for (const fault of faults) rows.push(await runFault(deps, fault));
+  return rows;
+}
+
+/** Prints both tables and the tally. */
+function reportRun(faults: FaultRow[], report: CheckReport, traffic: TrafficStats): ChaosResult {
+  log('');
+  log(formatFaultTable(faults));
+  log('');
+  log(formatReport(report));
+  const counts = tally(report, traffic, faults);
+  log(tallyLine(counts));
+  return { faults, report, traffic, ...counts };
+}
+
 /** A whole chaos run against the running stack; prints its progress and tables. */
 export async function runChaos(args: ChaosArgs): Promise<ChaosResult> {
-  const endpoints = stackEndpoints(process.env);
-  const stackDir = process.env.BGS_STACK_DIR ?? path.join(repoRoot, '.stack');
-  const providerUrl = `http://127.0.0.1:${process.env.BGS_PROVIDER_PORT ?? 58104}`;
-  const ports = servicePorts(process.env);
-  const seeded = createRandom(args.seed);
-  const random = () => seeded.next();
-  const secret = readWebhookSecret(
-    path.join(repoRoot, 'deploy/local/webhook-sources.json'),
-    'demo',
-  );
+  const settings = chaosSettings(process.env, repoRoot);
+  const { endpoints } = settings;
+  const seededRandom = createRandom(args.seed);
+  const random = () => seededRandom.next();
+  const secret = readWebhookSecret(settings.webhookSourcesFile, WEBHOOK_SOURCE);
   const pool = new Pool({ connectionString: endpoints.databaseUrl, max: 8 });
   pool.on('error', () => undefined); // Postgres is stopped on purpose
   const kafka = new Kafka({
@@ -87,57 +125,24 @@ export async function runChaos(args: ChaosArgs): Promise<ChaosResult> {
   try {
     const seeded = await seedChaosData(pool, { companiesPerLevel: args.companiesPerLevel });
     log(`seeded ${seeded.companyIds.length} companies (${seeded.runId}), cooldown 0`);
-    const admin = kafka.admin();
-    await admin.connect();
-    const deadLetterOffsets = await endOffsets(admin, DEAD_LETTER_TOPICS).finally(() =>
-      admin.disconnect(),
-    );
+    const deadLetterOffsets = await deadLetterEnds(kafka);
     const [probe, ...trafficPeople] = seeded.people;
     if (!probe) throw new Error('nothing seeded');
     const traffic = startTraffic({
       pool,
       ingressUrl: endpoints.ingressUrl,
-      webhookSource: 'demo',
+      webhookSource: WEBHOOK_SOURCE,
       webhookSecret: secret,
       people: trafficPeople.filter((p) => p.companyId !== probe.companyId),
       ratePerSecond: args.rate,
       random,
     });
-    const control = createStackControl({ repoRoot, stackDir, providerUrl, log });
-    const rows: FaultRow[] = [];
     const startedAt = Date.now();
-    for (const fault of faultPlan({
-      short: args.short,
-      random,
-      outageSeconds: args.outageSeconds,
-    })) {
-      rows.push(
-        await runFault(
-          {
-            control,
-            pool,
-            changes: traffic.changes,
-            servicePorts: ports,
-            probe: {
-              companyId: probe.companyId,
-              personId: probe.id,
-              ingressUrl: endpoints.ingressUrl,
-              source: 'demo',
-              secret,
-            },
-            recoveryTimeoutMs: 180_000,
-            log,
-          },
-          fault,
-        ),
-      );
-    }
+    const faults = faultPlan({ short: args.short, random, outageSeconds: args.outageSeconds });
+    const rows = await runFaults({ settings, pool, traffic, probe, secret }, faults);
     await traffic.stop();
     const stats = traffic.stats();
-    log(
-      `traffic: ${stats.made} changes made, ${stats.webhookRetries} webhook retries, ` +
-        `${stats.sqlNotMade} SQL writes not made (Postgres down), ${stats.rejected.length} refused`,
-    );
+    log(trafficLine(stats));
     if (!(await drained(kafka, 300_000)))
       log('! the pipeline did not work off its backlog in 5 min');
     const report = await check({
@@ -151,14 +156,7 @@ export async function runChaos(args: ChaosArgs): Promise<ChaosResult> {
         registryUrl: endpoints.schemaRegistryUrl,
       },
     });
-    log('');
-    log(formatFaultTable(rows));
-    log('');
-    log(formatReport(report));
-    const violations = totalViolations(report) + stats.rejected.length;
-    const unrecovered = rows.filter((r) => r.recoverMs === undefined).length;
-    log(`\n${violations} violations; ${unrecovered} faults without recovery`);
-    return { faults: rows, report, traffic: stats, violations, unrecovered };
+    return reportRun(rows, report, stats);
   } finally {
     await pool.end().catch(() => undefined);
   }
@@ -168,11 +166,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseChaosArgs(argv);
   if (!parsed.ok) {
     process.stderr.write(`${parsed.message}\n`);
-    return parsed.help ? 0 : 2;
+    return badArgsExitCode(parsed.help);
   }
   try {
-    const result = await runChaos(parsed.args);
-    return result.violations === 0 && result.unrecovered === 0 ? 0 : 1;
+    return chaosExitCode(await runChaos(parsed.args));
   } catch (error) {
     process.stderr.write(
       `chaos run failed: ${error instanceof Error ? error.stack : String(error)}\n`,

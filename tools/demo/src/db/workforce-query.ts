@@ -1,26 +1,19 @@
 /** Reads the current rows of the demo's companies into the traffic's Workforce. */
-import { z } from '@bgs/platform';
+import { companiesRowSchema, peopleRowSchema } from '@bgs/domain';
 import type { Pool } from 'pg';
 import { Workforce } from '../traffic/workforce';
 
-const companyRow = z.object({
-  id: z.string(),
-  workspace_id: z.string(),
-  name: z.string(),
-  domain: z.string().nullable(),
+/**
+ * The domain's row shapes (as Debezium sends them), for the columns read here. pg returns some
+ * columns otherwise than Debezium (timestamptz a Date, not an ISO string): those are not read.
+ */
+const companyRow = companiesRowSchema.pick({
+  id: true,
+  workspace_id: true,
+  name: true,
+  domain: true,
 });
-
-const personRow = z.object({
-  id: z.string(),
-  company_id: z.string(),
-  full_name: z.string(),
-  email: z.string().nullable(),
-  job_title: z.string().nullable(),
-  department: z.string().nullable(),
-  seniority: z.string().nullable(),
-  manager_id: z.string().nullable(),
-  status: z.string(),
-});
+const personRow = peopleRowSchema.omit({ updated_at: true });
 
 export async function readWorkforce(pool: Pool, companyIds: readonly string[]): Promise<Workforce> {
   const companies = await pool.query(
@@ -33,8 +26,8 @@ export async function readWorkforce(pool: Pool, companyIds: readonly string[]): 
     [companyIds],
   );
   return new Workforce(
-    z
-      .array(companyRow)
+    companyRow
+      .array()
       .parse(companies.rows)
       .map((c) => ({
         id: c.id,
@@ -42,8 +35,8 @@ export async function readWorkforce(pool: Pool, companyIds: readonly string[]): 
         name: c.name,
         domain: c.domain,
       })),
-    z
-      .array(personRow)
+    personRow
+      .array()
       .parse(people.rows)
       .map((p) => ({
         id: p.id,
