@@ -70,6 +70,18 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // Long closures hide their decisions: split a function past this into named units, its
+    // decisions pure and unit-tested (docs/conventions.md). A migration is one DDL script.
+    files: [
+      'packages/*/src/**/*.ts',
+      'services/*/src/**/*.ts',
+      'tools/*/src/**/*.ts',
+      'bench/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', 'packages/db/src/migrations/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 80 }] },
+  },
   ...[0, 1, 2, 3].map(checkerImports),
   prettier,
 );

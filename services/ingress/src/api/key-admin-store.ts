@@ -48,15 +48,20 @@ export interface ApiKeyAdminStore {
   revokeKey(id: string): Promise<ApiKeyRecord | undefined>;
 }
 
-export function createPgApiKeyAdminStore(db: Pick<DataSource, 'getRepository'>): ApiKeyAdminStore {
+export function createPgApiKeyAdminStore(
+  db: Pick<DataSource, 'getRepository' | 'transaction'>,
+): ApiKeyAdminStore {
   const keys = db.getRepository(ApiKey);
   const byId = (id: string) => ({ select: RECORD_SELECT, where: { id } });
   const insert = async (
     key: Pick<ApiKey, 'scope' | 'workspaceId' | 'name' | 'keyPrefix' | 'keyHash'>,
-  ): Promise<ApiKeyRecord> => {
-    const { identifiers } = await keys.insert(key);
-    return keys.findOneOrFail(byId(String(identifiers[0]!.id)));
-  };
+  ): Promise<ApiKeyRecord> =>
+    // One transaction: a failed read-back leaves no key whose secret was never shown.
+    db.transaction(async (manager) => {
+      const inTransaction = manager.getRepository(ApiKey);
+      const { identifiers } = await inTransaction.insert(key);
+      return inTransaction.findOneOrFail(byId(String(identifiers[0]!.id)));
+    });
   return {
     createKey: ({ workspaceId, name, prefix, hash }) =>
       insert({ scope: 'workspace', workspaceId, name, keyPrefix: prefix, keyHash: hash }),
@@ -72,10 +77,12 @@ export function createPgApiKeyAdminStore(db: Pick<DataSource, 'getRepository'>):
         order: { workspaceId: { direction: 'ASC', nulls: 'FIRST' }, createdAt: 'ASC', id: 'ASC' },
       }),
 
-    async revokeKey(id) {
-      // The first revocation time is kept.
-      await keys.update({ id }, { revokedAt: () => 'COALESCE(revoked_at, now())' });
-      return (await keys.findOne(byId(id))) ?? undefined;
-    },
+    revokeKey: (id) =>
+      db.transaction(async (manager) => {
+        const inTransaction = manager.getRepository(ApiKey);
+        // The first revocation time is kept.
+        await inTransaction.update({ id }, { revokedAt: () => 'COALESCE(revoked_at, now())' });
+        return (await inTransaction.findOne(byId(id))) ?? undefined;
+      }),
   };
 }
