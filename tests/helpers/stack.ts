@@ -207,7 +207,7 @@ export function partPid(part: string): number {
 }
 
 /** `./bgs scale`'s ports for instance k >= 2 (deploy/local/stack, instance_port). */
-const SCALE_PORT_BASE = Number(process.env.BGS_SCALE_PORT_BASE ?? 58200);
+const SCALE_PORT_BASE = Number(process.env.BGS_SCALE_PORT_BASE ?? 31200);
 const SCALABLE: readonly Service[] = ['ingress', 'refresher', 'enricher', 'sink'];
 
 /** The URL of instance `k` of a service (1 is the service's own port). */
