@@ -52,13 +52,13 @@ describe('benchOptions and commandLine', () => {
 });
 
 describe('table', () => {
-  it('lines up a header, a rule and one row per run', () => {
+  it('lines up a header, a rule and one row per run, figures right-aligned', () => {
     const lines = table([run({}), run({ title: 'ingress', sent: 3, durationS: 1.5, p50: 0.25 })]);
     expect(lines).toEqual([
-      'target                   requests  req/s (run)  req/s (autocannon mean)  p50 ms  p99 ms  2xx    non-2xx  errors  statuses',
-      '-----------------------  --------  -----------  -----------------------  ------  ------  -----  -------  ------  ---------',
-      'baseline (verify + 202)  20000     10000        9800                     4.0     12.3    20000  0        0       202:20000',
-      'ingress                  3         2            9800                     0.3     12.3    20000  0        0       202:20000',
+      'target                   requests  req/s (run)  req/s (autocannon mean)  p50 ms  p99 ms    2xx  non-2xx  errors   statuses',
+      '───────────────────────  ────────  ───────────  ───────────────────────  ──────  ──────  ─────  ───────  ──────  ─────────',
+      'baseline (verify + 202)     20000        10000                     9800     4.0    12.3  20000        0       0  202:20000',
+      'ingress                         3            2                     9800     0.3    12.3  20000        0       0  202:20000',
     ]);
   });
 });

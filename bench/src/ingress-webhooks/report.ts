@@ -3,6 +3,7 @@
  * options, the table of the two runs, the ratios, and whether every accepted webhook landed on
  * the topic once. Pure; the script does the I/O.
  */
+import { formatTable } from '../report/table';
 
 /** One autocannon run, as the load generator (a child process) sends it back. */
 export interface DriveResult {
@@ -75,15 +76,7 @@ export function table(rows: readonly DriveResult[]): string[] {
       .map(([status, count]) => `${status}:${count}`)
       .join(' '),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)),
-  );
-  const format = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...body.map(format)];
+  return formatTable(header, body).split('\n');
 }
 
 const runRate = (row: DriveResult): number => row.sent / row.durationS;
