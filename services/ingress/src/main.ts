@@ -58,10 +58,12 @@ const ingress: ServiceDefinition<Config> = {
       },
       config,
     );
-    context.serveHttp(app);
     const webhookProducer = { name: 'webhook-producer', stop: () => producer.disconnect() };
+    // Both stop only after the HTTP server has closed, so a delivery or refresh request in flight
+    // at shutdown still claims, publishes and answers with them open.
+    context.serveHttp(app, [postgres, webhookProducer]);
     // A background job: once per host, not once per worker (cluster/policy.ts).
-    if (!runsBackgroundJobs(role)) return [webhookProducer, postgres];
+    if (!runsBackgroundJobs(role)) return [];
     const sweeper = startArchiveSweeper({
       pool: postgres.pool,
       retentionDays: config.WEBHOOK_ARCHIVE_RETENTION_DAYS,
@@ -69,8 +71,8 @@ const ingress: ServiceDefinition<Config> = {
       logger,
       registry: context.metrics.registry,
     });
-    // Stopped first (reverse order), while the pool it uses is still open.
-    return [webhookProducer, postgres, sweeper];
+    // Stopped with the service's resources, before the HTTP server and so while the pool is open.
+    return [sweeper];
   },
 };
 
