@@ -7,65 +7,31 @@
  * before the server, the claim would be published with no pool to mark it enqueued, answered as
  * a failure, and the provider's retry would put the event on the topic twice.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createSchemaCodec, Topics, type PersonChangeRecord } from '@bgs/platform';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { freePort } from '../helpers/ports';
-import { repoRoot, requireStack, serviceEnv, stack, uniqueName } from '../helpers/stack';
+import { spawnIngress, type IngressProcess } from '../helpers/ingress-process';
+import { requireStack, stack, uniqueName } from '../helpers/stack';
 import { readTopic, type TopicReader } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 
 const SECRET = 'whsec_' + Buffer.from('ingress-shutdown-test-secret-01').toString('base64');
 const source = uniqueName('shutdown');
 
-interface LogLine {
-  readonly event?: string;
-  readonly part?: string;
-}
-
 let dir: string;
-let child: ChildProcessWithoutNullStreams | undefined;
-let exited: Promise<number | null>;
-let url: string;
+let ingress: IngressProcess;
 let topic: TopicReader<PersonChangeRecord>;
 let lockHolder: Client;
 /** Reads pg_stat_activity beside the lock holder. */
 let observer: Client;
 let lockHolderPid: number;
-const lines: LogLine[] = [];
-const stderr: string[] = [];
 
 /** The parts in the order shutdown began stopping them. */
 const stopping = (): string[] =>
-  lines.filter((l) => l.event === 'part_stopping').map((l) => String(l.part));
-
-function startIngressProcess(port: number, sourcesFile: string): void {
-  const started = spawn(process.execPath, [path.join(repoRoot, 'services/ingress/dist/main.js')], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...serviceEnv(port),
-      WEBHOOK_SOURCES_FILE: sourcesFile,
-      LOG_LEVEL: 'info',
-    },
-  });
-  child = started;
-  let pending = '';
-  started.stdout.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete.filter((l) => l.startsWith('{'))) {
-      lines.push(JSON.parse(line) as LogLine);
-    }
-  });
-  started.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  exited = new Promise((resolve) => started.on('exit', (code) => resolve(code)));
-}
+  ingress.lines.filter((l) => l.event === 'part_stopping').map((l) => String(l.part));
 
 /** An uncommitted claim of `eventId`: ingress's claim of the same id waits on it. */
 async function holdClaim(eventId: string): Promise<void> {
@@ -93,9 +59,7 @@ beforeAll(async () => {
   const sourcesFile = path.join(dir, 'webhook-sources.json');
   const declare = { scheme: 'standard-webhooks', secrets: [{ value: SECRET }] };
   writeFileSync(sourcesFile, JSON.stringify({ sources: { [source]: declare } }));
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  startIngressProcess(port, sourcesFile);
+  ingress = await spawnIngress(sourcesFile);
   lockHolder = new Client({ connectionString: stack.databaseUrl });
   observer = new Client({ connectionString: stack.databaseUrl });
   await Promise.all([lockHolder.connect(), observer.connect()]);
@@ -106,16 +70,13 @@ beforeAll(async () => {
     Topics.personChanges,
     async (value) => (await codec.decode(value)) as PersonChangeRecord,
   );
-  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, {
-    timeoutMs: 60_000,
-    description: `ingress to become ready on ${port} (stderr: ${stderr.join('')})`,
-  });
+  await ingress.ready();
 });
 
 afterAll(async () => {
   await topic?.stop();
   await Promise.all([lockHolder?.end(), observer?.end()]);
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  ingress?.kill();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -123,10 +84,10 @@ it('answers a delivery in flight at SIGTERM with 202, its event on the topic onc
   const event = roleChange();
   const eventId = String(event.id);
   await holdClaim(eventId);
-  const answer = postSignedWebhook({ url }, source, SECRET, event);
+  const answer = postSignedWebhook(ingress, source, SECRET, event);
   await waitFor(someoneWaitsOnClaim, { description: "ingress's claim to wait on the held row" });
 
-  child?.kill('SIGTERM');
+  ingress.child.kill('SIGTERM');
   // Shutdown has closed readiness and reached the HTTP server, which waits for the delivery.
   await waitFor(() => stopping().includes('ops-server'), {
     timeoutMs: 20_000,
@@ -137,7 +98,7 @@ it('answers a delivery in flight at SIGTERM with 202, its event on the topic onc
   await lockHolder.query('ROLLBACK');
 
   expect((await answer).status).toBe(202);
-  expect(await exited).toBe(0);
+  expect(await ingress.exited).toBe(0);
   await topic.caughtUp();
   expect(topic.records.filter((r) => r.value.eventId === eventId)).toHaveLength(1);
   // The pool and the producer closed last, after the server had answered.

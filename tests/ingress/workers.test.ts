@@ -7,7 +7,6 @@
  * Which worker holds a connection is read from /proc (Linux): the product exposes no per-process
  * label, and needs none.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import {
   existsSync,
   mkdtempSync,
@@ -21,9 +20,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSchemaCodec, Topics, type PersonChangeRecord } from '@bgs/platform';
-import { freePort } from '../helpers/ports';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { repoRoot, requireStack, serviceEnv, stack, uniqueName } from '../helpers/stack';
+import { spawnIngress, type IngressLogLine, type IngressProcess } from '../helpers/ingress-process';
+import { requireStack, stack, uniqueName } from '../helpers/stack';
 import { readTopic, type TopicReader } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
 
@@ -32,28 +31,15 @@ const SECRET = 'whsec_' + Buffer.from('ingress-workers-test-secret-0001').toStri
 const source = uniqueName('workers');
 const counted = uniqueName('counted');
 
-interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly event?: string;
-  readonly role?: string;
-  readonly pid?: number;
-  readonly [key: string]: unknown;
-}
-
 let dir: string;
-let child: ChildProcessWithoutNullStreams | undefined;
-let exited: Promise<number | null>;
-let port: number;
-let url: string;
+let ingress: IngressProcess;
 let topic: TopicReader<PersonChangeRecord>;
-const lines: LogLine[] = [];
-const stderr: string[] = [];
 /** Every worker pid seen, to prove none is left after SIGTERM. */
 const workersSeen = new Set<number>();
 
-const events = (event: string): LogLine[] => lines.filter((line) => line.event === event);
-const post = (event: object, to = source) => postSignedWebhook({ url }, to, SECRET, event);
+const events = (event: string): IngressLogLine[] =>
+  ingress.lines.filter((line) => line.event === event);
+const post = (event: object, to = source) => postSignedWebhook(ingress, to, SECRET, event);
 const recordsOf = (eventId: unknown) => topic.records.filter((r) => r.value.eventId === eventId);
 
 /** The live children of `pid` (the primary's workers), from /proc. */
@@ -93,7 +79,7 @@ function ownerOf(clientPort: number, pids: readonly number[]): number | undefine
     for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const fields = row.trim().split(/\s+/);
       const [local, remote, state] = [fields[1], fields[2], fields[3]];
-      if (local?.endsWith(`:${hex(port)}`) && remote?.endsWith(`:${hex(clientPort)}`)) {
+      if (local?.endsWith(`:${hex(ingress.port)}`) && remote?.endsWith(`:${hex(clientPort)}`)) {
         if (state === '01') inode = fields[9];
       }
     }
@@ -116,13 +102,16 @@ async function get(
   route: string,
 ): Promise<{ status: number; body: string; clientPort: number }> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host: '127.0.0.1', port, path: route, agent }, (response) => {
-      const clientPort = response.socket.localPort ?? 0;
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, clientPort }));
-    });
+    const request = http.get(
+      { host: '127.0.0.1', port: ingress.port, path: route, agent },
+      (response) => {
+        const clientPort = response.socket.localPort ?? 0;
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, clientPort }));
+      },
+    );
     request.on('error', reject);
     request.setTimeout(10_000, () => request.destroy(new Error(`GET ${route} timed out`)));
   });
@@ -143,7 +132,8 @@ function acceptedIn(metrics: string, from: string): number {
 
 /** The primary's worker processes now; each is remembered, to check none outlives it. */
 function currentWorkers(): number[] {
-  const pids = child?.pid ? childrenOf(child.pid) : [];
+  const pid = ingress?.child.pid;
+  const pids = pid ? childrenOf(pid) : [];
   for (const pid of pids) workersSeen.add(pid);
   return pids;
 }
@@ -170,36 +160,7 @@ beforeAll(async () => {
     JSON.stringify({ sources: { [source]: declare, [counted]: declare } }),
   );
 
-  const entry = path.join(repoRoot, 'services', 'ingress', 'dist', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const started = spawn(process.execPath, [entry], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      INGRESS_WORKERS: '2',
-      ...serviceEnv(port),
-      WEBHOOK_SOURCES_FILE: sourcesFile,
-      LOG_LEVEL: 'info',
-    },
-  });
-  child = started;
-  let pending = '';
-  started.stdout.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete.filter((l) => l.startsWith('{'))) {
-      try {
-        lines.push(JSON.parse(line) as LogLine);
-      } catch {
-        stderr.push(`unparsed stdout line: ${line}`);
-      }
-    }
-  });
-  started.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  exited = new Promise((resolve) => started.on('exit', (code) => resolve(code)));
+  ingress = await spawnIngress(sourcesFile, { INGRESS_WORKERS: '2' });
 
   const codec = createSchemaCodec({ url: stack.registryUrl });
   topic = await readTopic<PersonChangeRecord>(
@@ -209,19 +170,16 @@ beforeAll(async () => {
   // Both workers started (each logs `started` once its runtime is up), not only the first.
   await waitFor(() => events('started').length >= 2, {
     timeoutMs: 60_000,
-    description: `both ingress workers to start on ${port} (stderr: ${stderr.join('')})`,
+    description: `both ingress workers to start on ${ingress.port} (stderr: ${ingress.stderr()})`,
   });
-  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, {
-    timeoutMs: 30_000,
-    description: `ingress to become ready on ${port}`,
-  });
+  await ingress.ready(30_000);
   await twoWorkers();
 });
 
 afterAll(async () => {
   await topic?.stop();
   // Only if an assertion failed before SIGTERM: never leave a process behind.
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  ingress?.kill();
   for (const pid of workersSeen) if (alive(pid)) process.kill(pid, 'SIGKILL');
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -314,8 +272,8 @@ it('a killed worker is replaced, and deliveries go on being accepted', async () 
 
 it('SIGTERM stops every worker and the primary exits 0', async () => {
   const pids = await twoWorkers();
-  child?.kill('SIGTERM');
-  const code = await waitFor(() => exited, {
+  ingress.child.kill('SIGTERM');
+  const code = await waitFor(() => ingress.exited, {
     timeoutMs: 40_000,
     description: 'the primary to exit after SIGTERM',
   });

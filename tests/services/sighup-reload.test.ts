@@ -3,13 +3,12 @@
  * so a removed secret stops working and a new one starts without a restart; a file that does
  * not load keeps the sources it had, and the log says so without printing a secret.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../helpers/ports';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { repoRoot, requireStack, serviceEnv, uniqueName } from '../helpers/stack';
+import { spawnIngress, type IngressProcess } from '../helpers/ingress-process';
+import { requireStack, uniqueName } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const SECRET_A = 'whsec_' + Buffer.from('sighup-reload-secret-A-0001').toString('base64');
@@ -26,31 +25,17 @@ const declare = (secrets: readonly string[]): string =>
     },
   });
 
-interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly [key: string]: unknown;
-}
-
 let dir: string;
 let sourcesFile: string;
-let child: ChildProcessWithoutNullStreams | undefined;
-let output = '';
-let url: string;
-
-const logLines = (): LogLine[] =>
-  output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
+let ingress: IngressProcess;
 
 const statusWith = async (secret: string): Promise<number> =>
-  (await postSignedWebhook({ url }, source, secret, roleChange())).status;
+  (await postSignedWebhook(ingress, source, secret, roleChange())).status;
 
 /** Rewrites the sources file and tells the process to read it again. */
 function reload(content: string): void {
   writeFileSync(sourcesFile, content);
-  child?.kill('SIGHUP');
+  ingress.child.kill('SIGHUP');
 }
 
 beforeAll(async () => {
@@ -59,33 +44,14 @@ beforeAll(async () => {
   sourcesFile = path.join(dir, 'webhook-sources.json');
   writeFileSync(sourcesFile, declare([SECRET_A]));
 
-  const entry = path.join(repoRoot, 'services', 'ingress', 'dist', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, [entry], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...serviceEnv(port),
-      WEBHOOK_SOURCES_FILE: sourcesFile,
-      LOG_LEVEL: 'info',
-    },
-  });
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200, {
-    timeoutMs: 30_000,
-    description: `ingress to become ready on ${port}`,
-  });
+  ingress = await spawnIngress(sourcesFile);
+  await ingress.ready(30_000);
 });
 
 afterAll(async () => {
-  const running = child;
-  if (running && running.exitCode === null) {
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGTERM');
-    await exited;
+  if (ingress && ingress.child.exitCode === null) {
+    ingress.child.kill('SIGTERM');
+    await ingress.exited;
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -100,7 +66,7 @@ it('SIGHUP swaps the secrets; a file that does not load keeps the old ones and i
   });
   expect(await statusWith(SECRET_B)).toBe(202);
 
-  const failures = () => logLines().filter((l) => l.message === 'webhook sources not reloaded');
+  const failures = () => ingress.lines.filter((l) => l.message === 'webhook sources not reloaded');
   expect(failures()).toEqual([]);
   reload(declare([SECRET_C, TOO_SHORT]));
   const [failure] = await waitFor(() => failures().length > 0 && failures(), {
@@ -116,9 +82,12 @@ it('SIGHUP swaps the secrets; a file that does not load keeps the old ones and i
   expect(await statusWith(SECRET_B)).toBe(202);
   expect(await statusWith(SECRET_A)).toBe(401);
   expect(await statusWith(SECRET_C)).toBe(401);
-  expect(child?.exitCode).toBeNull();
+  expect(ingress.child.exitCode).toBeNull();
 
   for (const secret of [SECRET_A, SECRET_B, SECRET_C, TOO_SHORT]) {
-    expect({ secret, printed: output.includes(secret) }).toEqual({ secret, printed: false });
+    expect({ secret, printed: ingress.output().includes(secret) }).toEqual({
+      secret,
+      printed: false,
+    });
   }
 });
