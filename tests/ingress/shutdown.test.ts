@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createSchemaCodec, Topics, type PersonChangeRecord } from '@bgs/platform';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { spawnIngress, type IngressProcess } from '../helpers/ingress-process';
+import { spawnIngress, type IngressProcess } from '../helpers/service-process';
 import { requireStack, stack, uniqueName } from '../helpers/stack';
 import { readTopic, type TopicReader } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';

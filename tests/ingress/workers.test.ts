@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSchemaCodec, Topics, type PersonChangeRecord } from '@bgs/platform';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { spawnIngress, type IngressLogLine, type IngressProcess } from '../helpers/ingress-process';
+import { spawnIngress, type ServiceLogLine, type IngressProcess } from '../helpers/service-process';
 import { requireStack, stack, uniqueName } from '../helpers/stack';
 import { readTopic, type TopicReader } from '../helpers/topic-reader';
 import { waitFor } from '../helpers/wait';
@@ -37,7 +37,7 @@ let topic: TopicReader<PersonChangeRecord>;
 /** Every worker pid seen, to prove none is left after SIGTERM. */
 const workersSeen = new Set<number>();
 
-const events = (event: string): IngressLogLine[] =>
+const events = (event: string): ServiceLogLine[] =>
   ingress.lines.filter((line) => line.event === event);
 const post = (event: object, to = source) => postSignedWebhook(ingress, to, SECRET, event);
 const recordsOf = (eventId: unknown) => topic.records.filter((r) => r.value.eventId === eventId);

@@ -3,10 +3,9 @@
  * /healthz, /readyz and /metrics on its own port, and exits 0 on SIGTERM after stopping
  * its parts in order. A bad config value stops it at once with the variable named.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
+import { spawnService, type ServiceProcess } from '../helpers/service-process';
 import { repoRoot, requireStack, serviceEnv } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -23,41 +22,6 @@ const AFTER_HTTP_SERVER: Record<(typeof SERVICES)[number], readonly string[]> = 
   sink: [],
 };
 
-interface LogLine {
-  level: string;
-  message: string;
-  event?: string;
-  [key: string]: unknown;
-}
-
-interface RunningService {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly lines: LogLine[];
-  readonly stderr: string[];
-  readonly exited: Promise<number | null>;
-}
-
-function startService(name: string, env: Record<string, string>): RunningService {
-  const entry = path.join(repoRoot, 'services', name, 'dist', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [entry], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  const lines: LogLine[] = [];
-  const stderr: string[] = [];
-  let pending = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete.filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
-  });
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, lines, stderr, exited };
-}
-
 const stackEnv = (port: number): Record<string, string> => ({
   ...serviceEnv(port),
   WEBHOOK_SOURCES_FILE: path.join(repoRoot, 'deploy/local/webhook-sources.json'),
@@ -72,18 +36,18 @@ async function get(port: number, route: string): Promise<{ status: number; body:
 }
 
 describe.each(SERVICES)('the %s service', (name) => {
-  let running: RunningService | undefined;
+  let running: ServiceProcess | undefined;
 
   beforeAll(requireStack);
 
   afterEach(() => {
     // Only if an assertion failed before SIGTERM: never leave a process behind.
-    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+    running?.kill();
   });
 
   it('serves health, readiness and metrics, and exits 0 on SIGTERM after stopping its parts', async () => {
     const port = await freePort();
-    running = startService(name, stackEnv(port));
+    running = spawnService(name, stackEnv(port));
     const service = running;
 
     await waitFor(
@@ -118,10 +82,11 @@ describe.each(SERVICES)('the %s service', (name) => {
       ...AFTER_HTTP_SERVER[name],
     ]);
     expect(service.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(service.unparsed).toEqual([]);
   });
 
   it('refuses to start on a bad config value and names the variable', async () => {
-    running = startService(name, { ...stackEnv(await freePort()), KAFKA_BROKERS: 'not a broker' });
+    running = spawnService(name, { ...stackEnv(await freePort()), KAFKA_BROKERS: 'not a broker' });
     const service = running;
     const code = await waitFor(() => service.exited, {
       timeoutMs: 15_000,

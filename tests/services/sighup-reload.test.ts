@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { postSignedWebhook, roleChange } from '../helpers/ingress';
-import { spawnIngress, type IngressProcess } from '../helpers/ingress-process';
+import { spawnIngress, type IngressProcess } from '../helpers/service-process';
 import { requireStack, uniqueName } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
